@@ -1,0 +1,293 @@
+/* pvabi.h: the guest library API a kernel ported to Hospes (or Xen PVH)
+ * calls. Freestanding: needs only the compiler's <stdint.h>, <stddef.h>,
+ * <stdarg.h>. Errors are negative Xen errno values (pvabi/errno.h).
+ *
+ * Life cycle: the PVH entry stub (boot.S) enters long mode on static,
+ * identity-mapped page tables (first 4 GiB, 2 MiB pages), clears BSS and
+ * calls pvabi_start(), which installs the exception table, finds the
+ * hypervisor, installs the hypercall page and calls the kernel's
+ * pvabi_kernel_main(). When that returns the domain is powered off. */
+#ifndef PVABI_H
+#define PVABI_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pvabi/console_io.h>
+#include <pvabi/cpuid.h>
+#include <pvabi/errno.h>
+#include <pvabi/hvm_start_info.h>
+#include <pvabi/sched.h>
+#include <pvabi/version.h>
+#include <pvabi/xen.h>
+
+#define PVABI_NORETURN __attribute__((noreturn))
+#define PVABI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- Boot -------------------------------------------------------------- */
+
+/* What pvabi_start() found; valid for the life of the kernel. */
+struct pvabi_boot {
+	const struct hvm_start_info *start_info; /* as given in EBX (identity-mapped) */
+	const char *cmdline;                     /* never NULL; "" if none */
+	const struct hvm_memmap_table_entry *memmap; /* NULL if memmap_entries == 0 */
+	uint32_t memmap_entries;
+	uint32_t nr_modules;
+	const struct hvm_modlist_entry *modules; /* NULL if nr_modules == 0 */
+	uint32_t xen_version;   /* XENVER_version: (major << 16) | minor */
+	uint32_t cpuid_base;    /* e.g. 0x40000000 */
+	uint32_t hypercall_msr; /* MSR that installed the hypercall page */
+	uint32_t features;      /* XENVER_get_features submap 0 (0 if it failed) */
+	uintptr_t image_start;  /* first byte of the loaded image */
+	uintptr_t image_end;    /* end of the image including BSS */
+};
+
+/* Defined by the kernel: called once on the boot stack (16 KiB) with
+ * interrupts disabled. Returning powers the domain off. */
+void pvabi_kernel_main(const struct pvabi_boot *boot);
+
+/* The boot information (same pointer as passed to pvabi_kernel_main). */
+const struct pvabi_boot *pvabi_boot_info(void);
+
+/* Entry points (for reference; the linker script names the ELF entry). */
+void pvabi_pvh_entry32(void);
+PVABI_NORETURN void pvabi_start(struct hvm_start_info *start_info);
+
+/* Boot page tables: identity map of the first 4 GiB with 2 MiB pages.
+ * pvabi_boot_pd holds 4 page directories back to back: entry i maps
+ * [i << 21, (i + 1) << 21). A kernel may replace an entry with a pointer to
+ * its own 4 KiB page table (flags P|RW = 3) and then reload CR3. */
+extern uint64_t pvabi_boot_pml4[512];
+extern uint64_t pvabi_boot_pd[4 * 512];
+#define PVABI_PTE_P 0x1ull
+#define PVABI_PTE_RW 0x2ull
+#define PVABI_PTE_PS 0x80ull
+#define PVABI_PTE_NX (1ull << 63)
+
+/* Linker-script symbols bounding the image. */
+extern char __pvabi_image_start[], __pvabi_image_end[];
+extern char __pvabi_bss_start[], __pvabi_bss_end[];
+
+/* ---- Hypercalls -------------------------------------------------------- */
+
+/* The page the hypervisor fills with 128 stubs of 32 bytes when its MSR is
+ * written; stub nr is at pvabi_hypercall_page + nr * 32. Only valid after
+ * pvabi_start() installed it (before that it is zeros). */
+extern uint8_t pvabi_hypercall_page[4096];
+
+/* pvabi_hypercallN(nr, args...): call stub nr (< 128) with the x86-64 Xen
+ * convention (RAX nr; RDI, RSI, RDX, R10, R8). Returns RAX: a result or a
+ * negative errno (-XEN_ENOSYS for unknown numbers). RDI..R8 are treated as
+ * clobbered. nr >= 128 is the caller's bug (use pvabi_hypercall_trap). */
+#define PVABI_HCALL_STUB(nr) ((void *)(pvabi_hypercall_page + (unsigned long)(nr) * 32))
+
+static inline long pvabi_hypercall5(unsigned int nr, unsigned long a1, unsigned long a2,
+				    unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	long ret;
+	register unsigned long r10 __asm__("r10") = a4;
+	register unsigned long r8 __asm__("r8") = a5;
+	__asm__ volatile("call *%[stub]"
+			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+			 : [stub] "r"(PVABI_HCALL_STUB(nr))
+			 : "memory");
+	return ret;
+}
+
+static inline long pvabi_hypercall0(unsigned int nr)
+{
+	return pvabi_hypercall5(nr, 0, 0, 0, 0, 0);
+}
+
+static inline long pvabi_hypercall1(unsigned int nr, unsigned long a1)
+{
+	return pvabi_hypercall5(nr, a1, 0, 0, 0, 0);
+}
+
+static inline long pvabi_hypercall2(unsigned int nr, unsigned long a1, unsigned long a2)
+{
+	return pvabi_hypercall5(nr, a1, a2, 0, 0, 0);
+}
+
+static inline long pvabi_hypercall3(unsigned int nr, unsigned long a1, unsigned long a2,
+				    unsigned long a3)
+{
+	return pvabi_hypercall5(nr, a1, a2, a3, 0, 0);
+}
+
+static inline long pvabi_hypercall4(unsigned int nr, unsigned long a1, unsigned long a2,
+				    unsigned long a3, unsigned long a4)
+{
+	return pvabi_hypercall5(nr, a1, a2, a3, a4, 0);
+}
+
+/* Trap directly with `out %eax, $PVABI_HYPERCALL_PORT`, bypassing the page:
+ * any nr (even >= 128) reaches the hypervisor's dispatcher. Same registers
+ * and results as pvabi_hypercallN. Hospes-specific (not on real Xen). */
+static inline long pvabi_hypercall_trap(unsigned int nr, unsigned long a1, unsigned long a2,
+					unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	long ret = nr;
+	register unsigned long r10 __asm__("r10") = a4;
+	register unsigned long r8 __asm__("r8") = a5;
+	__asm__ volatile("outl %%eax, %[port]"
+			 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+			 : [port] "i"(PVABI_HYPERCALL_PORT)
+			 : "memory");
+	return ret;
+}
+
+/* xen_version(cmd, arg): arg is the sub-op's buffer or NULL (version.h).
+ * Errors: -ENOSYS unknown cmd, -EFAULT bad buffer, -EINVAL bad submap. */
+long pvabi_xen_version(int cmd, void *arg);
+/* console_io(cmd, count, buf): CONSOLEIO_write returns 0, CONSOLEIO_read the
+ * bytes read. Errors: -EFAULT, -EPERM, -ENOSYS. */
+long pvabi_console_io(int cmd, unsigned int count, void *buf);
+/* sched_op(cmd, arg): see sched.h. Errors: -EINVAL, -EFAULT, -EPERM, -ENOSYS. */
+long pvabi_sched_op(int cmd, void *arg);
+
+/* ---- CPU helpers ------------------------------------------------------- */
+
+struct pvabi_cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct pvabi_cpuid pvabi_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct pvabi_cpuid r;
+	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t pvabi_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void pvabi_wrmsr(uint32_t msr, uint64_t val)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+			 : "memory");
+}
+
+static inline uint64_t pvabi_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void pvabi_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t pvabi_inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint64_t pvabi_read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void pvabi_write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void pvabi_invlpg(const void *va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* ---- Console ----------------------------------------------------------- */
+
+/* Write len bytes to the hypervisor console (CONSOLEIO_write). Falls back
+ * to the debug port when the call returns -ENOSYS or the hypercall page is
+ * not installed yet. Returns 0 or a negative errno (-EFAULT, -EPERM). */
+int pvabi_console_write(const char *buf, size_t len);
+/* Write len bytes to port 0xE9 with outb (one exit per byte: slow). */
+void pvabi_debugcon_write(const char *buf, size_t len);
+
+/* printf family: %d %i %u %x %X %p %s %c %%, modifiers l ll z, a field
+ * width, flags 0 and -. pvabi_printf formats into a 256-byte buffer and
+ * writes it with one hypercall (longer output takes one per 256 bytes).
+ * Returns the number of characters produced. snprintf truncates and
+ * always NUL-terminates when size > 0; returns the untruncated length. */
+int pvabi_printf(const char *fmt, ...) PVABI_PRINTF(1, 2);
+int pvabi_vprintf(const char *fmt, va_list ap);
+int pvabi_snprintf(char *buf, size_t size, const char *fmt, ...) PVABI_PRINTF(3, 4);
+int pvabi_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* ---- Memory map, features ---------------------------------------------- */
+
+/* Sum of the sizes of RAM (type 1) entries. */
+uint64_t pvabi_memmap_ram_total(const struct pvabi_boot *boot);
+/* Entry i, or NULL if i is out of range. */
+const struct hvm_memmap_table_entry *pvabi_memmap_entry(const struct pvabi_boot *boot,
+							uint32_t i);
+/* "RAM", "reserved", "ACPI", "NVS", "unusable", "disabled", "PMEM", or NULL
+ * for an unknown type. */
+const char *pvabi_memmap_type_name(uint32_t type);
+
+/* 1 if XENFEAT bit is set in the features read at boot, else 0 (bits >= 32
+ * are never set: only submap 0 exists). */
+int pvabi_has_feature(unsigned int bit);
+
+/* ---- Shutdown ---------------------------------------------------------- */
+
+/* SCHEDOP_shutdown with reason (SHUTDOWN_*). Does not return: should the
+ * hypervisor return (e.g. after a suspend), the vCPU halts with interrupts
+ * off. */
+PVABI_NORETURN void pvabi_shutdown(unsigned int reason);
+/* Print "panic: <message>" and shut down with SHUTDOWN_crash. */
+PVABI_NORETURN void pvabi_panic(const char *fmt, ...) PVABI_PRINTF(1, 2);
+
+/* ---- Exceptions -------------------------------------------------------- */
+
+/* The frame every exception stub (vectors 0-31) builds. Lowest address
+ * first. error_code is 0 for vectors without one. */
+struct pvabi_trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/* Called for every exception with the frame. Returning nonzero resumes at
+ * frame->rip with the (possibly modified) frame; returning 0 falls through
+ * to the default: print the vector, error code, RIP, CR2 and registers,
+ * then SHUTDOWN_crash. hook may be NULL. Returns the previous hook. */
+typedef int (*pvabi_trap_hook_t)(struct pvabi_trap_frame *frame);
+pvabi_trap_hook_t pvabi_set_trap_hook(pvabi_trap_hook_t hook);
+
+/* Install an interrupt gate (kernel code segment, DPL 0, IST 0) for vector
+ * (32..255) to handler, which must end with iretq. The IDT has 256 slots;
+ * 32..255 are absent until set. Returns 0 or -EINVAL for vectors < 32. */
+int pvabi_set_idt_gate(unsigned int vector, void (*handler)(void));
+
+/* Human-readable name of exception vector v ("#PF" style short names). */
+const char *pvabi_exception_name(unsigned int vector);
+
+/* ---- Strings (freestanding replacements; the compiler may call the
+ * mem* ones on its own) ----------------------------------------------------- */
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif

@@ -1,0 +1,180 @@
+/* harness.c: fork/exec hospes-hv with pipes, a deadline and full capture. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void harness_require_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		cr_fatal("this test boots a guest and needs /dev/kvm: %s", strerror(errno));
+	close(fd);
+}
+
+/* The build directory is three levels above this binary
+ * (BUILD/tests/integration/test_x), so ASan builds find their own tree. */
+const char *harness_path(const char *rel)
+{
+	static char paths[16][PATH_MAX];
+	static int next;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	cr_assert(n > 0, "readlink /proc/self/exe");
+	exe[n] = '\0';
+	char *dir = dirname(dirname(dirname(exe)));
+	char *p = paths[next++ % 16];
+	snprintf(p, PATH_MAX, "%s/%s", dir, rel);
+	return p;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct sink {
+	char *buf;
+	size_t len, cap;
+};
+
+static int sink_read(struct sink *s, int fd)
+{
+	if (s->cap - s->len < 4096) {
+		s->cap = s->cap * 2 + 8192;
+		s->buf = realloc(s->buf, s->cap);
+		cr_assert(s->buf);
+	}
+	ssize_t n = read(fd, s->buf + s->len, s->cap - s->len - 1);
+	if (n > 0)
+		s->len += n;
+	s->buf[s->len] = '\0';
+	return n > 0 || (n < 0 && errno == EINTR);
+}
+
+struct hv_run harness_run(int timeout_s, const char *const argv[])
+{
+	int out[2], err[2];
+	cr_assert(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
+	const char *args[64] = { harness_path("bin/hospes-hv") };
+	int n = 1;
+	for (; argv[n - 1] && n < 63; n++)
+		args[n] = argv[n - 1];
+	args[n] = NULL;
+
+	double start = now();
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+
+	struct hv_run r = { 0 };
+	struct sink so = { 0 }, se = { 0 };
+	sink_read(&so, -1);
+	sink_read(&se, -1);
+	struct pollfd pfd[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
+	int open_fds = 2;
+	while (open_fds > 0) {
+		int left = (int)((start + timeout_s - now()) * 1000);
+		if (left <= 0) {
+			r.timed_out = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(pfd, 2, left) <= 0)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (!sink_read(i ? &se : &so, pfd[i].fd)) {
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	close(out[0]);
+	close(err[0]);
+	r.seconds = now() - start;
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+	r.out = so.buf;
+	r.err = se.buf;
+	return r;
+}
+
+struct hv_run harness_boot(const char *guest, const char *mem, const char *cmdline)
+{
+	char elf[64];
+	snprintf(elf, sizeof(elf), "guests/%s.elf", guest);
+	const char *argv[] = { "run", harness_path(elf), "--mem", mem,
+			       cmdline ? "--cmdline" : NULL, cmdline, NULL };
+	return harness_run(60, argv);
+}
+
+void harness_free(struct hv_run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+const char *harness_value(const char *text, const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, key, klen) == 0 && l[klen] == ' ') {
+			const char *v = l + klen + 1;
+			size_t n = strcspn(v, "\r\n");
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, v, n);
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+int harness_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, line, n) == 0 && (l[n] == '\n' || l[n] == '\r' || l[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+const char *harness_temp_file(const char *name, const void *data, size_t len)
+{
+	static char dir[64];
+	static char path[PATH_MAX];
+	if (!dir[0]) {
+		strcpy(dir, "/tmp/hospes-test-XXXXXX");
+		cr_assert(mkdtemp(dir));
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	cr_assert(f);
+	cr_assert(fwrite(data, 1, len, f) == len);
+	fclose(f);
+	return path;
+}

@@ -1,0 +1,41 @@
+/* harness.h: run hospes-hv on a guest and capture what it says. Shared by
+ * the integration tests; every test here boots a real guest on KVM. */
+#ifndef HOSPES_TEST_HARNESS_H
+#define HOSPES_TEST_HARNESS_H
+
+#include <stddef.h>
+
+struct hv_run {
+	int status;       /* exit code, or -signal if killed */
+	int timed_out;    /* 1 if the harness had to kill it */
+	char *out;        /* guest console (stdout) */
+	char *err;        /* hospes-hv log (stderr) */
+	double seconds;   /* wall time */
+};
+
+/* Fails the current test (loudly) when /dev/kvm cannot be opened. */
+void harness_require_kvm(void);
+
+/* Path of a built artefact: "bin/hospes-hv", "guests/nido.elf". */
+const char *harness_path(const char *rel);
+
+/* Runs build/bin/hospes-hv with argv (NULL-terminated, without argv[0]),
+ * killing it after timeout_s seconds. */
+struct hv_run harness_run(int timeout_s, const char *const argv[]);
+
+/* Boots guests/<guest>.elf with `run --mem MEM [--cmdline CMDLINE]`. */
+struct hv_run harness_boot(const char *guest, const char *mem, const char *cmdline);
+
+void harness_free(struct hv_run *r);
+
+/* The value token of the line "<key> <value>" in text (copied into buf),
+ * or NULL if there is no such line. */
+const char *harness_value(const char *text, const char *key, char *buf, size_t len);
+
+/* 1 if text contains a line equal to line. */
+int harness_has_line(const char *text, const char *line);
+
+/* Builds a file under a private temp dir and returns its path. */
+const char *harness_temp_file(const char *name, const void *data, size_t len);
+
+#endif
