@@ -113,8 +113,8 @@ int main(int argc, char **argv)
 	if (ioctl(vcpu, KVM_GET_REGS, &regs) < 0)
 		return die("KVM_GET_REGS");
 	uint64_t cycles = regs.rdi - regs.rsi;
-	/* ns * 1000 per iteration = cycles * 1e6 / khz / n */
-	unsigned long long ns_x1000 = (unsigned long long)((__int128)cycles * 1000000 / khz / n);
+	/* ns * 1000 per iteration = cycles * 1e9 / khz / n */
+	unsigned long long ns_x1000 = (unsigned long long)((__int128)cycles * 1000000000 / khz / n);
 	printf("floor_pio_ns_x1000 %llu n %lu tsc_khz %ld\n", ns_x1000, n, khz);
 	return 0;
 }

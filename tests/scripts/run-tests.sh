@@ -6,6 +6,7 @@
 # A binary that dies without a report counts as one failed test.
 set -u
 build=$1; shift
+export HOSPES_BUILD="$build"
 results=$build/test-results
 rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; skipped=0; phase=unit

@@ -1,0 +1,81 @@
+/* gmem_ram.c: a domain's RAM: one memfd mapped into a reserved host VA
+ * range that mirrors the guest-physical address space. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hv.h"
+
+void gmem_ram_layout(struct hv_mem *m, uint64_t size)
+{
+	uint64_t low = size < HV_LOWMEM_MAX ? size : HV_LOWMEM_MAX;
+
+	m->size = size;
+	m->nr_ranges = 1;
+	m->ranges[0] = (struct hv_mem_range){ 0, low };
+	m->span = low;
+	if (size > low) {
+		m->ranges[1] = (struct hv_mem_range){ HV_HIGHMEM_BASE, size - low };
+		m->nr_ranges = 2;
+		m->span = HV_HIGHMEM_BASE + (size - low);
+	}
+}
+
+int gmem_ram_create(struct hv_mem *m, uint64_t size, const char *name)
+{
+	uint64_t off = 0;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	gmem_ram_layout(m, size);
+	m->fd = memfd_create(name, MFD_CLOEXEC);
+	if (m->fd < 0)
+		return -errno;
+	if (ftruncate(m->fd, (off_t)size) < 0)
+		goto fail;
+	/* Reserve the whole span first so that the hole stays inaccessible
+	 * and nothing else can be mapped between the ranges. */
+	void *base = mmap(NULL, m->span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			  -1, 0);
+	if (base == MAP_FAILED)
+		goto fail;
+	m->base = base;
+	for (unsigned i = 0; i < m->nr_ranges; i++) {
+		void *p = mmap(m->base + m->ranges[i].gpa, m->ranges[i].size,
+			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, m->fd,
+			       (off_t)off);
+		if (p == MAP_FAILED)
+			goto fail;
+		off += m->ranges[i].size;
+	}
+	return 0;
+fail:
+	err = -errno;
+	gmem_ram_destroy(m);
+	return err;
+}
+
+void gmem_ram_destroy(struct hv_mem *m)
+{
+	if (m->base)
+		munmap(m->base, m->span);
+	if (m->fd >= 0)
+		close(m->fd);
+	m->base = NULL;
+	m->fd = -1;
+}
+
+void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (len == 0)
+		len = 1;
+	for (unsigned i = 0; i < m->nr_ranges; i++) {
+		const struct hv_mem_range *r = &m->ranges[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
+			return m->base + gpa;
+	}
+	return NULL;
+}

@@ -1,0 +1,159 @@
+/* hv_main.c: hospes-hv's command line; the only place that exits. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv_exit.h"
+#include "hv_run.h"
+#include "hv_util.h"
+#include "hv_vcpu.h"
+#include "hv_version.h"
+#include "hv_watchdog.h"
+
+static const char usage_text[] =
+	"usage: hospes-hv run KERNEL.elf --mem SIZE [--cmdline STR] [--module FILE]...\n"
+	"                     [--watchdog-ms N] [--verbose]\n"
+	"       hospes-hv --help | --version\n"
+	"\n"
+	"Runs one PVH domain (domid 1, one vCPU) in the foreground; its console is\n"
+	"stdout, hospes-hv's log is stderr. SIZE takes a K, M or G suffix, is a\n"
+	"multiple of 4 KiB and at least 2M. Exit status: 0 poweroff, 1 error,\n"
+	"2 usage, 3 reboot, 4 crash, 5 suspend, 6 guest fault, 7 watchdog,\n"
+	"8 soft_reset, 9 destroyed by SIGINT/SIGTERM.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hv_log(NULL, HV_LOG_ERROR, "usage error: %s", msg);
+	fputs(usage_text, stderr);
+	return HV_EXIT_USAGE;
+}
+
+static int parse_mem(const char *s, uint64_t *mem)
+{
+	int r = hv_parse_size(s, mem);
+
+	if (r)
+		return usage_error("invalid --mem '%s': %s", s,
+				   r == -ERANGE ? "too large" : "want a number with a K/M/G suffix");
+	if (*mem % HV_PAGE_SIZE)
+		return usage_error("--mem %s is not a multiple of 4 KiB", s);
+	if (*mem < HV_MEM_MIN)
+		return usage_error("--mem %s is below the minimum of 2M", s);
+	if (*mem > HV_MEM_MAX)
+		return usage_error("--mem %s is above the maximum of 512G", s);
+	return 0;
+}
+
+/* Option value either as "--opt=value" or as the next argument. */
+static const char *value_of(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], opt))
+		return NULL;
+	return *i + 1 < argc ? argv[++*i] : "";
+}
+
+static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
+{
+	const char *v;
+	char *end;
+
+	if (!strcmp(argv[*i], "--verbose") || !strcmp(argv[*i], "-v")) {
+		hv_log_threshold = HV_LOG_DEBUG;
+		return 0;
+	}
+#define NEED(opt)                                                                 \
+	if (!*v)                                                                  \
+		return usage_error("option " opt " needs a value");
+	if ((v = value_of(argc, argv, i, "--mem"))) {
+		NEED("--mem");
+		return parse_mem(v, &o->mem);
+	}
+	if ((v = value_of(argc, argv, i, "--cmdline"))) {
+		o->cmdline = v;
+		return 0;
+	}
+	if ((v = value_of(argc, argv, i, "--module"))) {
+		NEED("--module");
+		if (o->nr_modules == BOOTINFO_MAX_MODULES)
+			return usage_error("too many --module options (at most %d)",
+					   BOOTINFO_MAX_MODULES);
+		o->modules[o->nr_modules++] = v;
+		return 0;
+	}
+	if ((v = value_of(argc, argv, i, "--watchdog-ms"))) {
+		NEED("--watchdog-ms");
+		unsigned long ms = strtoul(v, &end, 10);
+		if (*end || ms < 1 || ms > 60000)
+			return usage_error("invalid --watchdog-ms '%s' (want 1..60000)", v);
+		o->watchdog_ms = (unsigned)ms;
+		return 0;
+	}
+	return usage_error("unknown option '%s'", argv[*i]);
+}
+
+static int parse_run(struct hv_run_opts *o, int argc, char **argv)
+{
+	o->watchdog_ms = HV_WATCHDOG_DEFAULT_MS;
+	for (int i = 2; i < argc; i++) {
+		int r;
+
+		if (argv[i][0] == '-' && argv[i][1]) {
+			if ((r = parse_option(o, argc, argv, &i)))
+				return r;
+		} else if (!o->kernel) {
+			o->kernel = argv[i];
+		} else {
+			return usage_error("unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!o->kernel)
+		return usage_error("run needs a kernel file");
+	if (!o->mem)
+		return usage_error("run needs --mem SIZE");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hv_run_opts o = { 0 };
+	sigset_t set;
+	int r;
+
+	if (argc < 2)
+		return usage_error("no command given");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("hospes-hv %s (Xen %d.%d%s guest ABI)\n", HV_VERSION_STRING, HV_XEN_MAJOR,
+		       HV_XEN_MINOR, HV_XEN_EXTRAVERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "run"))
+		return usage_error("unknown command '%s'", argv[1]);
+	if ((r = parse_run(&o, argc, argv)))
+		return r;
+	/* vCPU threads unblock the kick signal themselves; SIGINT/SIGTERM are
+	 * read from a signalfd by the main thread. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, HV_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	return hv_run(&o);
+}
