@@ -25,7 +25,8 @@ $(PVABI_LIB): $(PVABI_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# guest_link: $(1) = output ELF, $(2) = guest objects, $(3) = extra check flags.
+# guest_link: $(1) = output ELF, $(2) = guest objects, $(3) = extra check flags
+# (e.g. --allow vmcall for a hostile test guest). Use with $(eval ...).
 # Links against libpvabi.a at the identity-mapped load address, then scans
 # the disassembly for instructions guest kernel mode must not use.
 define guest_link

@@ -59,6 +59,7 @@ PVABI_NORETURN void pvabi_start(struct hvm_start_info *start_info);
  * [i << 21, (i + 1) << 21). A kernel may replace an entry with a pointer to
  * its own 4 KiB page table (flags P|RW = 3) and then reload CR3. */
 extern uint64_t pvabi_boot_pml4[512];
+extern uint64_t pvabi_boot_pdpt[512];
 extern uint64_t pvabi_boot_pd[4 * 512];
 #define PVABI_PTE_P 0x1ull
 #define PVABI_PTE_RW 0x2ull
@@ -276,7 +277,7 @@ pvabi_trap_hook_t pvabi_set_trap_hook(pvabi_trap_hook_t hook);
  * 32..255 are absent until set. Returns 0 or -EINVAL for vectors < 32. */
 int pvabi_set_idt_gate(unsigned int vector, void (*handler)(void));
 
-/* Human-readable name of exception vector v ("#PF" style short names). */
+/* Name of exception vector v, e.g. "#PF page fault"; "interrupt" for v >= 32. */
 const char *pvabi_exception_name(unsigned int vector);
 
 /* ---- Strings (freestanding replacements; the compiler may call the

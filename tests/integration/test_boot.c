@@ -2,6 +2,8 @@
  * (hypervisor version, memory map, command line, modules) and shuts down
  * with the exit status its shutdown reason maps to. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"

@@ -1,6 +1,8 @@
 /* test_cli.c: hospes-hv run rejects bad invocations and bad kernels with a
  * clear message and the documented exit status (1 error, 2 usage). */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"

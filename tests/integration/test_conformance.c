@@ -4,6 +4,8 @@
  * authority for what each result must be (SPEC.md). Every check the guest
  * reports must be listed here and every listed check must be reported. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"

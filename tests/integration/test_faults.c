@@ -2,6 +2,8 @@
  * a register dump and exit status 6; a guest-reported crash exits 4; and no
  * guest can hang hospes-hv. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
