@@ -1,9 +1,11 @@
 /* kvm_floor.c: the raw KVM floor for hypercall benchmarks. A minimal VM
- * (no hospes-hv code involved) runs a loop of `out` exits that this VMM
+ * (no hospes-hv code involved) runs a loop of port-I/O exits that this VMM
  * resumes at once; prints the mean ns per exit as
  *   floor_pio_ns_x1000 <ns times 1000> n <iterations> tsc_khz <khz>
- * i.e. the same format as the bench-hypercall guest, so the two figures
- * of one run compare like with like (same mode, paging, loop shape). */
+ * Usage: kvm_floor [out|call] [N]. "out" is the bare exit; "call" makes
+ * each exit through the same call/stub instruction stream as a hypercall
+ * through the hypercall page (same mode, paging and loop shape as the
+ * bench-hypercall guest), so the two figures differ only by hospes-hv. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -21,7 +23,7 @@
 #define PD_GPA 0x3000u
 #define CODE_GPA 0x100000u
 
-extern const uint8_t floor_guest_start[], floor_guest_end[];
+extern const uint8_t floor_guest_start[], floor_guest_end[], floor_out[], floor_call[];
 
 static int die(const char *what)
 {
@@ -59,7 +61,13 @@ static void set_long_mode(struct kvm_sregs *s)
 
 int main(int argc, char **argv)
 {
-	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
+	const char *shape = argc > 1 ? argv[1] : "out";
+	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
+	const uint8_t *entry = !strcmp(shape, "call") ? floor_call : floor_out;
+	if ((strcmp(shape, "call") && strcmp(shape, "out")) || n == 0) {
+		fprintf(stderr, "usage: kvm_floor [out|call] [iterations > 0]\n");
+		return 2;
+	}
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		return die("/dev/kvm");
@@ -90,7 +98,7 @@ int main(int argc, char **argv)
 	set_long_mode(&sregs);
 	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
 		return die("KVM_SET_SREGS");
-	struct kvm_regs regs = { .rip = CODE_GPA, .rcx = n, .rflags = 2, .rsp = 0x80000 };
+	struct kvm_regs regs = { .rip = CODE_GPA + (entry - floor_guest_start), .rcx = n, .rflags = 2, .rsp = 0x80000 };
 	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
 		return die("KVM_SET_REGS");
 	long khz = ioctl(vcpu, KVM_GET_TSC_KHZ, 0);

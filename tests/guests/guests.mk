@@ -2,7 +2,7 @@
 # small pvabi kernel, linked into build/guests/<name>.elf. Hostile guests
 # name the forbidden instructions they execute on purpose (GUEST_ALLOW_*).
 
-TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall
+TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt

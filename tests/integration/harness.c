@@ -65,7 +65,7 @@ static int sink_read(struct sink *s, int fd)
 	return n > 0 || (n < 0 && errno == EINTR);
 }
 
-struct hv_run harness_run(int timeout_s, const char *const argv[])
+struct hv_run harness_run_signal(int timeout_s, const char *const argv[], const char *when, int sig)
 {
 	int out[2], err[2];
 	cr_assert(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
@@ -93,7 +93,12 @@ struct hv_run harness_run(int timeout_s, const char *const argv[])
 	sink_read(&se, -1);
 	struct pollfd pfd[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
 	int open_fds = 2;
+	int signalled = 0;
 	while (open_fds > 0) {
+		if (when && !signalled && so.buf && strstr(so.buf, when)) {
+			kill(pid, sig);
+			signalled = 1;
+		}
 		int left = (int)((start + timeout_s - now()) * 1000);
 		if (left <= 0) {
 			r.timed_out = 1;
@@ -120,6 +125,11 @@ struct hv_run harness_run(int timeout_s, const char *const argv[])
 	r.out = so.buf;
 	r.err = se.buf;
 	return r;
+}
+
+struct hv_run harness_run(int timeout_s, const char *const argv[])
+{
+	return harness_run_signal(timeout_s, argv, NULL, 0);
 }
 
 struct hv_run harness_boot(const char *guest, const char *mem, const char *cmdline)

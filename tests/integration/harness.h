@@ -23,6 +23,10 @@ const char *harness_path(const char *rel);
  * killing it after timeout_s seconds. */
 struct hv_run harness_run(int timeout_s, const char *const argv[]);
 
+/* Like harness_run, and sends sig to hospes-hv once the guest console
+ * (stdout) contains the text when. */
+struct hv_run harness_run_signal(int timeout_s, const char *const argv[], const char *when, int sig);
+
 /* Boots guests/<guest>.elf with `run --mem MEM [--cmdline CMDLINE]`. */
 struct hv_run harness_boot(const char *guest, const char *mem, const char *cmdline);
 
