@@ -112,6 +112,7 @@ install: all
 	install -m 755 $(ALL_HOST_PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(GUESTS)/nido.elf $(DESTDIR)$(PREFIX)/lib/hospes/guests/
 	install -m 644 pvabi/include/pvabi/*.h $(DESTDIR)$(PREFIX)/include/pvabi/
+	install -m 644 pvabi/include/pvabi.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(PVABI_LIB) pvabi/src/arch/x86_64/pvabi.ld \
 		$(DESTDIR)$(PREFIX)/lib/hospes/pvabi/
 

@@ -7,8 +7,15 @@ TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt
 
+# Conformance guests also link the check library in conflib/ (CHECK lines,
+# fault probes, the read-only/not-present test window).
+GUEST_LIBS_conformance := conflib
+
+$(OBJ)/guest/tests/guests/%.o: GUEST_CFLAGS += -Itests/guests/conflib
+
 define test_guest
-TEST_GUEST_SRCS_$(1) := $$(sort $$(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S))
+TEST_GUEST_SRCS_$(1) := $$(sort $$(wildcard $$(patsubst %,tests/guests/%/*.c,$(1) $$(GUEST_LIBS_$(1))) \
+	$$(patsubst %,tests/guests/%/*.S,$(1) $$(GUEST_LIBS_$(1)))))
 TEST_GUEST_OBJS_$(1) := $$(patsubst %,$$(OBJ)/guest/%.o,$$(basename $$(TEST_GUEST_SRCS_$(1))))
 $$(eval $$(call guest_link,$$(GUESTS)/$(1).elf,$$(TEST_GUEST_OBJS_$(1)),$$(GUEST_ALLOW_$(1))))
 ALL_GUESTS += $$(GUESTS)/$(1).elf

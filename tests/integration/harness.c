@@ -188,3 +188,36 @@ const char *harness_temp_file(const char *name, const void *data, size_t len)
 	fclose(f);
 	return path;
 }
+
+void harness_assert_checks(const char *out, const struct harness_check *rows, size_t n)
+{
+	char key[96], got[128];
+	int bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "CHECK %s", rows[i].name);
+		if (!harness_value(out, key, got, sizeof(got))) {
+			cr_log_error("%s: not reported", rows[i].name);
+			bad++;
+		} else if (strcmp(got, rows[i].value) != 0) {
+			cr_log_error("%s: got %s, want %s", rows[i].name, got, rows[i].value);
+			bad++;
+		}
+	}
+	for (const char *l = strstr(out, "CHECK "); l; l = strstr(l + 1, "\nCHECK ")) {
+		const char *name = l + (l[0] == '\n' ? 7 : 6);
+		size_t len = strcspn(name, " \n");
+		int found = 0;
+		for (size_t i = 0; i < n && !found; i++)
+			found = strlen(rows[i].name) == len && !strncmp(name, rows[i].name, len);
+		if (!found) {
+			cr_log_error("unlisted check %.*s", (int)len, name);
+			bad++;
+		}
+	}
+	cr_assert(harness_value(out, "CONFORMANCE DONE", got, sizeof(got)), "no CONFORMANCE DONE:\n%s", out);
+	if (strtoul(got, NULL, 10) != n) {
+		cr_log_error("guest ran %s checks, the table has %zu", got, n);
+		bad++;
+	}
+	cr_assert_eq(bad, 0, "%d checks wrong; guest output:\n%s", bad, out);
+}

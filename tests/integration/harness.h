@@ -39,6 +39,14 @@ const char *harness_value(const char *text, const char *key, char *buf, size_t l
 /* 1 if text contains a line equal to line. */
 int harness_has_line(const char *text, const char *line);
 
+/* A conformance guest's specified results: every `CHECK <name> <value>`
+ * line must match a row, every row must be reported, and
+ * `CONFORMANCE DONE <n>` must count exactly n rows. */
+struct harness_check {
+	const char *name, *value;
+};
+void harness_assert_checks(const char *out, const struct harness_check *rows, size_t n);
+
 /* Builds a file under a private temp dir and returns its path. */
 const char *harness_temp_file(const char *name, const void *data, size_t len);
 

@@ -1,6 +1,6 @@
 /* console.c: console_io write/read with good, empty, read-only, boundary
  * and unmapped buffers. */
-#include "conf.h"
+#include "chapters.h"
 
 static long cwrite(unsigned int count, const void *buf)
 {

@@ -1,5 +1,5 @@
 /* discovery.c: CPUID leaves, the hypercall MSR and the page's contents. */
-#include "conf.h"
+#include "chapters.h"
 
 struct msr_write {
 	uint32_t msr;

@@ -1,6 +1,6 @@
 /* misc.c: hypercall numbers outside the table, the direct trap, the debug
  * port and the start_info the domain booted with. */
-#include "conf.h"
+#include "chapters.h"
 
 void conf_hypercall(void)
 {

@@ -1,5 +1,5 @@
 /* sched.c: sched_op commands, including the invalid and privileged ones. */
-#include "conf.h"
+#include "chapters.h"
 
 static uint32_t ports[SCHED_POLL_MAX_PORTS + 1];
 

@@ -1,5 +1,5 @@
 /* version.c: xen_version sub-ops, good and bad buffers. */
-#include "conf.h"
+#include "chapters.h"
 
 static char big[1024 + 1];
 

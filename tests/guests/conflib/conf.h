@@ -1,4 +1,5 @@
-/* conf.h: shared pieces of the conformance guest. Each check prints
+/* conf.h: the conformance library shared by the conformance guests (conflib/)
+ * and the checks of the first conformance guest. Each check prints
  * "CHECK <name> <raw result>"; the host test holds the expected values. */
 #ifndef CONF_H
 #define CONF_H
@@ -18,7 +19,11 @@
 #define CONF_RO_HEAD "conformance: readonly ok\n"
 #define CONF_RO_TAIL "conformance: boundary ok\n"
 
-/* main.c: report one check; the number of checks is counted. */
+/* check.c: conf_init() installs the trap hook and the test window;
+ * conf_done() prints "CONFORMANCE DONE <n>". Report one check each. */
+void conf_init(void);
+void conf_done(void);
+extern unsigned int conf_nr_checks;
 void conf_check(const char *name, long value);
 void conf_check_str(const char *name, const char *value);
 void conf_check_hex(const char *name, uint64_t value);
@@ -28,12 +33,5 @@ void conf_check_hex(const char *name, uint64_t value);
 long conf_probe(void (*fn)(void *), void *arg);
 
 void conf_window_map(void);
-void conf_discovery(void);
-void conf_version(void);
-void conf_console(void);
-void conf_sched(void);
-void conf_sched_blocking(void);
-void conf_hypercall(void);
-void conf_boot(const struct pvabi_boot *boot);
 
 #endif
