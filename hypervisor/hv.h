@@ -100,7 +100,8 @@ enum hv_dom_state {
 struct hv_vcpu;
 
 /* Lock legend: [I] immutable after creation; [L] dom->lock; [A] atomic;
- * [C] console.lock; [V] only the domain's vCPU threads. */
+ * [C] console.lock; [V] only the domain's vCPU threads; [R] the registry
+ * lock (hv_registry.c). */
 struct hv_domain {
 	domid_t id;               /* [I] */
 	uint8_t uuid[16];         /* [I] random at creation (XENVER_guest_handle) */
@@ -116,6 +117,9 @@ struct hv_domain {
 	char fault[512];            /* [L] reason once state == FAULT/ERROR */
 	atomic_bool dying;          /* [A] vCPUs must leave KVM_RUN and stop */
 	int done_fd;                /* [I] eventfd, written when the last vCPU stops */
+
+	uint64_t time_base_ns;      /* [I] host CLOCK_MONOTONIC at creation (hv_time.h) */
+	unsigned refs;              /* [R] references from hv_domain_get (hv_registry.c) */
 
 	unsigned nr_vcpus;                   /* [I] */
 	struct hv_vcpu *vcpus[HV_MAX_VCPUS]; /* [I] */
@@ -138,6 +142,8 @@ struct hv_vcpu {
 	atomic_bool in_run;       /* [A] inside KVM_RUN (watchdog) */
 	atomic_uint_fast64_t exits; /* [A] KVM_RUN returns (watchdog) */
 	uint64_t wd_seen;         /* watchdog thread only */
+	pthread_mutex_t wait_lock; /* hv_wait.c: a sleeping vCPU and its wakers */
+	pthread_cond_t wait_cond;  /* [wait_lock] */
 };
 
 int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd);

@@ -11,6 +11,8 @@
 
 #include "hv.h"
 #include "hv_exit.h"
+#include "hv_time.h"
+#include "hv_wait.h"
 
 static const char *const reason_names[] = {
 	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
@@ -37,6 +39,7 @@ int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd)
 	d->mem.fd = -1;
 	d->shutdown_code = -1;
 	d->state = HV_DOM_RUNNING;
+	d->time_base_ns = hv_monotonic_ns();
 	if (getrandom(d->uuid, sizeof(d->uuid), 0) != sizeof(d->uuid))
 		return -EIO;
 	d->uuid[6] = (d->uuid[6] & 0x0f) | 0x40; /* RFC 4122 version 4 */
@@ -70,6 +73,10 @@ static bool set_state(struct hv_domain *d, enum hv_dom_state state, const char *
 		snprintf(d->fault, sizeof(d->fault), "%s", why);
 		atomic_store(&d->dying, true);
 		pthread_cond_broadcast(&d->cond);
+		/* Lock order: dom->lock, then a vCPU's wait_lock. */
+		for (unsigned i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpus[i])
+				hv_vcpu_wake(d->vcpus[i]);
 	}
 	return first;
 }

@@ -14,6 +14,7 @@
 #include "hv_run.h"
 #include "hv_util.h"
 #include "hv_vcpu.h"
+#include "hv_wait.h"
 #include "hv_watchdog.h"
 
 #define RUN_DOMID 1
@@ -84,6 +85,7 @@ static int start_kvm(struct run_ctx *c)
 	int r;
 
 	c->vcpu = (struct hv_vcpu){ .dom = &c->dom, .id = 0, .fd = -1 };
+	hv_wait_init(&c->vcpu);
 	c->dom.vcpus[0] = &c->vcpu;
 	c->dom.nr_vcpus = 1;
 	if ((r = hv_kvm_open()) || (r = hv_kvm_vm_create(&c->dom)) ||
@@ -129,6 +131,8 @@ static void wait_domain(struct hv_domain *d)
 static void cleanup(struct run_ctx *c, const struct hv_run_opts *o)
 {
 	hv_kvm_vcpu_destroy(&c->vcpu);
+	if (c->dom.nr_vcpus)
+		hv_wait_fini(&c->vcpu);
 	hv_kvm_vm_destroy(&c->dom);
 	hv_kvm_close();
 	hv_domain_fini(&c->dom);

@@ -11,6 +11,7 @@
 #include "hv_kvm.h"
 #include "hv_regdump.h"
 #include "hv_vcpu.h"
+#include "hv_wait.h"
 
 void hv_vcpu_fault(struct hv_vcpu *v, const char *fmt, ...)
 {
@@ -62,15 +63,17 @@ static void pio(struct hv_vcpu *v)
 	}
 }
 
+static bool never(struct hv_vcpu *v, void *ctx)
+{
+	(void)v;
+	(void)ctx;
+	return false;
+}
+
 /* No event source exists yet: a halted vCPU waits for the domain's end. */
 static void hlt(struct hv_vcpu *v)
 {
-	struct hv_domain *d = v->dom;
-
-	pthread_mutex_lock(&d->lock);
-	while (!atomic_load(&d->dying))
-		pthread_cond_wait(&d->cond, &d->lock);
-	pthread_mutex_unlock(&d->lock);
+	hv_vcpu_wait(v, never, NULL, 0);
 }
 
 static void msr(struct hv_vcpu *v, bool write)

@@ -5,6 +5,9 @@ HV_CORE_SRCS := \
 	hypervisor/hv_log.c \
 	hypervisor/hv_util.c \
 	hypervisor/hv_domain.c \
+	hypervisor/hv_registry.c \
+	hypervisor/hv_time.c \
+	hypervisor/hv_wait.c \
 	hypervisor/hv_console.c \
 	hypervisor/gmem_ram.c \
 	hypervisor/gmem_walk.c \
