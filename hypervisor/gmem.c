@@ -13,9 +13,13 @@ static int gmem_each_page(struct hv_vcpu *v, uint64_t gva, size_t len, int acces
 			  int (*fn)(void *host, size_t off, size_t n, void *ctx), void *ctx)
 {
 	size_t done = 0;
+	int ret = 0;
 
 	if (len && gva + (len - 1) < gva)
 		return -EFAULT; /* wraps around the address space */
+	/* Shared: frames the guest gives back are unmapped only under the
+	 * exclusive lock, so the pages found below stay mapped while used. */
+	pthread_rwlock_rdlock(&v->dom->mem.maplock);
 	while (done < len) {
 		uint64_t addr = gva + done, gpa;
 		size_t n = HV_PAGE_SIZE - (addr & (HV_PAGE_SIZE - 1));
@@ -24,17 +28,20 @@ static int gmem_each_page(struct hv_vcpu *v, uint64_t gva, size_t len, int acces
 
 		if (n > len - done)
 			n = len - done;
-		if (gmem_translate(v, addr, access, &gpa))
-			return -EFAULT;
-		host = gmem_gpa_ptr(&v->dom->mem, gpa, n);
-		if (!host)
-			return -EFAULT;
+		if (gmem_translate(v, addr, access, &gpa) ||
+		    !(host = gmem_gpa_ptr(&v->dom->mem, gpa, n))) {
+			ret = -EFAULT;
+			break;
+		}
 		r = fn(host, done, n, ctx);
-		if (r)
-			return r;
+		if (r) {
+			ret = r;
+			break;
+		}
 		done += n;
 	}
-	return 0;
+	pthread_rwlock_unlock(&v->dom->mem.maplock);
+	return ret;
 }
 
 static int copy_out_of(void *host, size_t off, size_t n, void *dst)

@@ -1,6 +1,7 @@
 /* gmem_ram.c: a domain's RAM: one memfd mapped into a reserved host VA
  * range that mirrors the guest-physical address space. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ int gmem_ram_create(struct hv_mem *m, uint64_t size, const char *name)
 
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	pthread_rwlock_init(&m->maplock, NULL);
 	gmem_ram_layout(m, size);
 	m->fd = memfd_create(name, MFD_CLOEXEC);
 	if (m->fd < 0)
@@ -63,8 +65,22 @@ void gmem_ram_destroy(struct hv_mem *m)
 		munmap(m->base, m->span);
 	if (m->fd >= 0)
 		close(m->fd);
+	free((void *)m->absent);
+	m->absent = NULL;
 	m->base = NULL;
 	m->fd = -1;
+}
+
+/* Whether any frame of [gpa, gpa + len) was given back by the guest. */
+static bool any_absent(const struct hv_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (!m->absent || !atomic_load_explicit(&m->nr_absent, memory_order_acquire))
+		return false;
+	for (uint64_t f = gpa / HV_PAGE_SIZE; f <= (gpa + len - 1) / HV_PAGE_SIZE; f++)
+		if (atomic_load_explicit(&m->absent[f / 64], memory_order_acquire) &
+		    (1ull << (f % 64)))
+			return true;
+	return false;
 }
 
 void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
@@ -75,7 +91,7 @@ void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
 		const struct hv_mem_range *r = &m->ranges[i];
 
 		if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
-			return m->base + gpa;
+			return any_absent(m, gpa, len) ? NULL : m->base + gpa;
 	}
 	return NULL;
 }

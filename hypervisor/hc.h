@@ -29,5 +29,33 @@ int64_t hc_dispatch(struct hv_vcpu *vcpu);
 hc_handler_fn hc_console_io;
 hc_handler_fn hc_xen_version;
 hc_handler_fn hc_sched_op;
+hc_handler_fn hc_vcpu_op;
+
+/* Memory (hc_memory.c, sub-op table in there) and multicall (hc_multicall.c). */
+hc_handler_fn hc_memory_op;
+hc_handler_fn hc_multicall;
+
+/* A vcpu_op sub-op (hc_vcpu.c table): the calling vCPU, the target vCPU
+ * (already checked to exist) and the argument pointer. Returns RAX. */
+typedef int64_t hc_vcpu_fn(struct hv_vcpu *self, struct hv_vcpu *target, uint64_t arg);
+
+/* vcpu_op rows: SMP bring-up (hv_smp.c) */
+hc_vcpu_fn hv_smp_initialise;
+hc_vcpu_fn hv_smp_up;
+hc_vcpu_fn hv_smp_down;
+hc_vcpu_fn hv_smp_is_up;
+
+/* Timers (hc_timer.c): set_timer_op and the vcpu_op timer rows. */
+hc_handler_fn hc_set_timer_op;
+hc_vcpu_fn hc_vcpu_set_periodic_timer;
+hc_vcpu_fn hc_vcpu_stop_periodic_timer;
+hc_vcpu_fn hc_vcpu_set_singleshot_timer;
+hc_vcpu_fn hc_vcpu_stop_singleshot_timer;
+
+/* Events (hc_evtchn.c, hc_hvm.c): event_channel_op, hvm_op and the
+ * vcpu_info row of vcpu_op. */
+hc_handler_fn hc_event_channel_op;
+hc_handler_fn hc_hvm_op;
+hc_vcpu_fn hc_vcpu_register_vcpu_info;
 
 #endif

@@ -7,9 +7,15 @@
 
 /* One row per implemented hypercall; later families add rows here. */
 const struct hc_entry hc_table[HC_TABLE_SIZE] = {
+	HC(memory_op, hc_memory_op),
+	HC(multicall, hc_multicall),
 	HC(xen_version, hc_xen_version),
 	HC(console_io, hc_console_io),
 	HC(sched_op, hc_sched_op),
+	HC(vcpu_op, hc_vcpu_op),
+	HC(set_timer_op, hc_set_timer_op),
+	HC(event_channel_op, hc_event_channel_op),
+	HC(hvm_op, hc_hvm_op),
 };
 
 int64_t hc_dispatch(struct hv_vcpu *vcpu)

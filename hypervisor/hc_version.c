@@ -12,10 +12,12 @@
 #define HOSPES_CHANGESET "unavailable"
 #endif
 
-/* Features a PVH domU sees. hvm_callback_vector and hvm_safe_pvclock come
- * with event channels and pvclock (next milestones). */
+/* Features a PVH domU sees. hvm_callback_vector: event-channel upcalls
+ * by vector (SPEC.md §8.4); hvm_safe_pvclock: the PV clock and timers
+ * (§9). */
 #define HV_FEATURES                                                                             \
 	((1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |       \
+	 (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock) |              \
 	 (1u << XENFEAT_not_direct_mapped))
 
 /* Copies the NUL-padded string s into a guest buffer of len bytes. */

@@ -13,6 +13,8 @@
 
 #include <pvabi/xen.h>
 
+#include "hv_timer.h"
+
 #define HV_PAGE_SIZE 4096ull
 #define HV_PAGE_MASK (~(HV_PAGE_SIZE - 1))
 
@@ -22,7 +24,7 @@
 #define HV_MEM_MIN (2ull << 20)
 #define HV_MEM_MAX (512ull << 30)
 #define HV_MEM_MAX_RANGES 2
-#define HV_MAX_VCPUS 1
+#define HV_MAX_VCPUS 8
 
 /* ---- logging (hv_log.c) ---- */
 
@@ -58,6 +60,16 @@ struct hv_mem {
 	unsigned nr_ranges;
 	struct hv_mem_range ranges[HV_MEM_MAX_RANGES];
 	int fd; /* memfd backing the RAM, -1 if none */
+
+	/* Ballooning (hv_balloon.c): frames the guest gave back are unmapped
+	 * (PROT_NONE) and their memfd pages punched out. absent has one bit per
+	 * frame of [0, span), set while the frame is given back (atomic reads;
+	 * written under the domain's balloon lock); NULL until set up.
+	 * maplock is held shared by gmem_* accesses and exclusively while
+	 * frames are unmapped, so no copy ever touches a vanished page. */
+	_Atomic(uint64_t) *absent;
+	_Atomic(uint64_t) nr_absent; /* frames given back */
+	pthread_rwlock_t maplock;
 };
 
 /* Fills nr_ranges/ranges/size/span for size bytes of RAM (pure). */
@@ -98,6 +110,7 @@ enum hv_dom_state {
 };
 
 struct hv_vcpu;
+struct evtchn_domain;
 
 /* Lock legend: [I] immutable after creation; [L] dom->lock; [A] atomic;
  * [C] console.lock; [V] only the domain's vCPU threads; [R] the registry
@@ -124,6 +137,23 @@ struct hv_domain {
 	unsigned nr_vcpus;                   /* [I] */
 	struct hv_vcpu *vcpus[HV_MAX_VCPUS]; /* [I] */
 	uint8_t pio_logged[65536 / 8];       /* [V] ports already logged once */
+
+	/* SMP and pause (hv_smp.c). smp_ops starts and kicks vCPU threads (the
+	 * builder's KVM-backed ops; fakes in unit tests). */
+	const struct hv_smp_ops *smp_ops; /* [I] */
+	unsigned smp_threads;             /* [L] vCPU threads started */
+	atomic_bool paused;               /* [L] written, [A] read: vCPUs park */
+
+	/* Memory reservation (hv_balloon.c); all [B] = balloon_lock. */
+	pthread_mutex_t balloon_lock;
+	bool mem_accounted;     /* [B] hv_mem_domain_init done, charged to the host */
+	uint64_t mem_cur_pages; /* [B] Xen's tot_pages */
+	uint64_t mem_max_pages; /* [B] Xen's max_pages */
+	unsigned mem_holes;     /* [B] runs of given-back frames */
+
+	/* Events (evtchn.h): ports, shared_info, vcpu_info, upcalls, HVM
+	 * params; its own lock legend. Created by hv_domain_init. */
+	struct evtchn_domain *evtchn; /* [I] */
 };
 
 /* One thread per vCPU. regs/sregs point into kvm_run's sync area (or, in
@@ -144,6 +174,23 @@ struct hv_vcpu {
 	uint64_t wd_seen;         /* watchdog thread only */
 	pthread_mutex_t wait_lock; /* hv_wait.c: a sleeping vCPU and its wakers */
 	pthread_cond_t wait_cond;  /* [wait_lock] */
+
+	/* SMP (hv_smp.c): Xen's "initialised" and "down" vCPU flags. */
+	bool smp_initialised;       /* [L] has a start state (vCPU 0 from boot) */
+	bool smp_started;           /* [L] its thread exists */
+	bool smp_apply_start;       /* [L] the thread loads smp_regs/sregs first */
+	atomic_bool smp_down;       /* [L] written, [A] read by its loop: offline */
+	struct kvm_regs smp_regs;   /* [L] start state from VCPUOP_initialise */
+	struct kvm_sregs smp_sregs; /* [L] */
+
+	/* Time (hv_vtime.c): PV clock and timers; [T] = the timer lock. */
+	struct hv_vtime vtime; /* [T] */
+};
+
+/* How hv_smp.c starts a vCPU thread and gets a vCPU out of KVM_RUN. */
+struct hv_smp_ops {
+	int (*start)(struct hv_vcpu *v); /* called with dom->lock held */
+	void (*kick)(struct hv_vcpu *v);
 };
 
 int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd);

@@ -75,7 +75,9 @@ static int add_xen_leaves(struct kvm_cpuid2 *out, uint32_t max, const struct hv_
 	e[4]->ecx = mul;
 	e[4]->edx = (uint32_t)(int32_t)shift; /* Xen sign-extends the shift */
 	e[5]->eax = p->host_tsc_khz;
-	e[6]->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+	/* UPCALL_VECTOR: per-vCPU upcall vectors (HVMOP_set_evtchn_upcall_vector). */
+	e[6]->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+		    XEN_HVM_CPUID_UPCALL_VECTOR;
 	e[6]->ebx = p->vcpu_id;
 	e[6]->ecx = p->domid;
 	return 0;

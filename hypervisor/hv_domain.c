@@ -9,7 +9,9 @@
 
 #include <pvabi/sched.h>
 
+#include "evtchn.h"
 #include "hv.h"
+#include "hv_balloon.h"
 #include "hv_exit.h"
 #include "hv_time.h"
 #include "hv_wait.h"
@@ -45,15 +47,21 @@ int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd)
 	d->uuid[6] = (d->uuid[6] & 0x0f) | 0x40; /* RFC 4122 version 4 */
 	d->uuid[8] = (d->uuid[8] & 0x3f) | 0x80;
 	pthread_mutex_init(&d->lock, NULL);
+	pthread_mutex_init(&d->balloon_lock, NULL);
+	pthread_rwlock_init(&d->mem.maplock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	hv_console_init(&d->console, console_fd);
 	d->done_fd = eventfd(0, EFD_CLOEXEC);
-	return d->done_fd < 0 ? -errno : 0;
+	if (d->done_fd < 0)
+		return -errno;
+	return evtchn_domain_init(d);
 }
 
 void hv_domain_fini(struct hv_domain *d)
 {
 	hv_console_flush(&d->console);
+	evtchn_domain_fini(d); /* peers see their ports become unbound */
+	hv_mem_domain_fini(d);
 	gmem_ram_destroy(&d->mem);
 	if (d->done_fd >= 0)
 		close(d->done_fd);

@@ -12,6 +12,7 @@
 
 #include "hv_cpuid.h"
 #include "hv_kvm.h"
+#include "hv_upcall.h"
 
 static int kvm_fd = -1;
 static size_t kvm_run_size;
@@ -54,12 +55,15 @@ int hv_kvm_open(void)
 			  KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ||
 	    (r = need_cap(KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR", 0)) ||
 	    (r = need_cap(KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER", 0)) ||
-	    (r = need_cap(KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", 0)))
+	    (r = need_cap(KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", 0)) ||
+	    (r = need_cap(KVM_CAP_SPLIT_IRQCHIP, "KVM_CAP_SPLIT_IRQCHIP", 0)) ||
+	    (r = need_cap(KVM_CAP_SIGNAL_MSI, "KVM_CAP_SIGNAL_MSI", 0)))
 		return r;
 	r = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (r < (int)sizeof(struct kvm_run))
 		return fail(NULL, "KVM_GET_VCPU_MMAP_SIZE");
 	kvm_run_size = (size_t)r;
+	hv_upcall_use_kvm(); /* events: upcalls through the in-kernel LAPIC */
 	return 0;
 }
 
@@ -91,8 +95,21 @@ static int set_msr_filter(struct hv_domain *d)
 	return 0;
 }
 
+/* Events: only the local APIC is emulated in the kernel (split irqchip:
+ * no PIC, no IOAPIC); it delivers upcalls. Must precede vCPU creation. */
+static int enable_lapic(struct hv_domain *d)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_SPLIT_IRQCHIP, .args[0] = 24 };
+
+	if (ioctl(d->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
+		return fail(d, "KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP)");
+	return 0;
+}
+
 int hv_kvm_vm_create(struct hv_domain *d)
 {
+	int r;
+
 	d->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (d->vm_fd < 0)
 		return fail(d, "KVM_CREATE_VM");
@@ -106,7 +123,9 @@ int hv_kvm_vm_create(struct hv_domain *d)
 		if (ioctl(d->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 			return fail(d, "KVM_SET_USER_MEMORY_REGION");
 	}
-	return set_msr_filter(d);
+	if ((r = set_msr_filter(d)))
+		return r;
+	return enable_lapic(d);
 }
 
 void hv_kvm_vm_destroy(struct hv_domain *d)
@@ -157,8 +176,42 @@ out:
 	return r;
 }
 
+/* Events: LVT0 in ExtINT mode, LVT1 NMI (the "virtual wire" firmware
+ * leaves), so that the type-2 callback can be injected with KVM_INTERRUPT
+ * outside the APIC's ISR. */
+static int lapic_virtual_wire(struct hv_vcpu *v)
+{
+	struct kvm_lapic_state s;
+	const uint32_t lvt0 = 0x700, lvt1 = 0x400; /* ExtINT unmasked; NMI */
+
+	if (ioctl(v->fd, KVM_GET_LAPIC, &s) < 0)
+		return fail(v->dom, "KVM_GET_LAPIC");
+	memcpy(&s.regs[0x350], &lvt0, sizeof(lvt0));
+	memcpy(&s.regs[0x360], &lvt1, sizeof(lvt1));
+	if (ioctl(v->fd, KVM_SET_LAPIC, &s) < 0)
+		return fail(v->dom, "KVM_SET_LAPIC");
+	return 0;
+}
+
+int hv_kvm_signal_msi(struct hv_domain *d, unsigned apic_id, uint8_t vector)
+{
+	struct kvm_msi msi = { .address_lo = 0xfee00000u | ((apic_id & 0xff) << 12),
+			       .data = vector }; /* fixed, edge, physical destination */
+
+	return ioctl(d->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
+}
+
+int hv_kvm_interrupt(struct hv_vcpu *v, uint8_t vector)
+{
+	struct kvm_interrupt irq = { .irq = vector };
+
+	return ioctl(v->fd, KVM_INTERRUPT, &irq) < 0 ? -errno : 0;
+}
+
 int hv_kvm_vcpu_create(struct hv_vcpu *v)
 {
+	int r;
+
 	v->fd = ioctl(v->dom->vm_fd, KVM_CREATE_VCPU, v->id);
 	if (v->fd < 0)
 		return fail(v->dom, "KVM_CREATE_VCPU");
@@ -172,7 +225,9 @@ int hv_kvm_vcpu_create(struct hv_vcpu *v)
 	v->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	v->regs = &v->run->s.regs.regs;
 	v->sregs = &v->run->s.regs.sregs;
-	return set_cpuid(v);
+	if ((r = set_cpuid(v)))
+		return r;
+	return lapic_virtual_wire(v);
 }
 
 void hv_kvm_vcpu_destroy(struct hv_vcpu *v)
@@ -214,6 +269,38 @@ int hv_kvm_vcpu_boot(struct hv_vcpu *v, uint64_t entry, uint64_t start_info)
 	return 0;
 }
 
+int hv_kvm_vcpu_load_start(struct hv_vcpu *v, const struct kvm_regs *regs,
+			   const struct kvm_sregs *sregs)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct kvm_sregs s;
+	struct kvm_regs r = *regs;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return fail(v->dom, "KVM_GET_SREGS");
+	s.cs = sregs->cs;
+	s.ds = sregs->ds;
+	s.es = sregs->es;
+	s.fs = sregs->fs;
+	s.gs = sregs->gs;
+	s.ss = sregs->ss;
+	s.tr = sregs->tr;
+	s.ldt = sregs->ldt;
+	s.gdt = sregs->gdt;
+	s.idt = sregs->idt;
+	s.cr0 = sregs->cr0;
+	s.cr3 = sregs->cr3;
+	s.cr4 = sregs->cr4;
+	s.efer = sregs->efer;
+	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
+		return fail(v->dom, "KVM_SET_SREGS");
+	if (ioctl(v->fd, KVM_SET_REGS, &r) < 0)
+		return fail(v->dom, "KVM_SET_REGS");
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0)
+		return fail(v->dom, "KVM_SET_MP_STATE");
+	return 0;
+}
+
 int hv_kvm_refresh_state(struct hv_vcpu *v)
 {
 	if (ioctl(v->fd, KVM_GET_REGS, v->regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, v->sregs) < 0)
@@ -224,4 +311,29 @@ int hv_kvm_refresh_state(struct hv_vcpu *v)
 int hv_kvm_run(struct hv_vcpu *v)
 {
 	return ioctl(v->fd, KVM_RUN, 0) < 0 ? -errno : 0;
+}
+
+/* Time (hv_vtime.c): how the vCPU's TSC relates to the host's. The TSC
+ * offset attribute gives it exactly; without it (older KVM) the guest TSC
+ * is read through KVM_GET_MSRS between two host TSC reads. */
+int hv_kvm_vcpu_tsc(struct hv_vcpu *v, int64_t *offset, uint32_t *khz)
+{
+	struct kvm_device_attr a = { .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET,
+				     .addr = (uint64_t)(uintptr_t)offset };
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = 0x10 /* IA32_TSC */ };
+	int r = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+
+	*khz = r > 0 ? (uint32_t)r : 0;
+	*offset = 0;
+	if (ioctl(v->fd, KVM_HAS_DEVICE_ATTR, &a) == 0 && ioctl(v->fd, KVM_GET_DEVICE_ATTR, &a) == 0)
+		return 0;
+	uint64_t t0 = __builtin_ia32_rdtsc();
+	if (ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		return fail(v->dom, "KVM_GET_MSRS(IA32_TSC)");
+	uint64_t t1 = __builtin_ia32_rdtsc();
+	*offset = (int64_t)(m.e.data - (t0 + (t1 - t0) / 2));
+	return 0;
 }

@@ -22,6 +22,23 @@ void hv_kvm_vcpu_destroy(struct hv_vcpu *v);
  * RBX = start_info. */
 int hv_kvm_vcpu_boot(struct hv_vcpu *v, uint64_t entry, uint64_t start_info);
 
+/* Loads a VCPUOP_initialise start state (segments, control registers,
+ * EFER, GDTR/IDTR from sregs; the APIC base stays) and makes the vCPU
+ * runnable: with an in-kernel LAPIC an AP would otherwise wait for
+ * INIT/SIPI. Call on the vCPU's own thread. */
+int hv_kvm_vcpu_load_start(struct hv_vcpu *v, const struct kvm_regs *regs,
+			   const struct kvm_sregs *sregs);
+
+/* Time: the vCPU's TSC offset (guest TSC = host TSC + offset) and TSC
+ * frequency (0 if KVM does not say). 0 or -errno. */
+int hv_kvm_vcpu_tsc(struct hv_vcpu *v, int64_t *offset, uint32_t *khz);
+
+/* Events: an MSI (fixed, edge) with vector to APIC id apic_id (any
+ * thread), and an ExtINT with vector queued on v (v's own thread; -EEXIST
+ * while one is still pending). 0 or -errno. */
+int hv_kvm_signal_msi(struct hv_domain *d, unsigned apic_id, uint8_t vector);
+int hv_kvm_interrupt(struct hv_vcpu *v, uint8_t vector);
+
 /* One KVM_RUN; 0 or -errno (-EINTR when kicked). */
 int hv_kvm_run(struct hv_vcpu *v);
 

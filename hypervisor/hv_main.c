@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv_balloon.h"
+#include "hv_daemon.h"
 #include "hv_exit.h"
 #include "hv_run.h"
 #include "hv_util.h"
@@ -14,14 +16,21 @@
 
 static const char usage_text[] =
 	"usage: hospes-hv run KERNEL.elf --mem SIZE [--cmdline STR] [--module FILE]...\n"
-	"                     [--watchdog-ms N] [--verbose]\n"
+	"                     [--vcpus N] [--watchdog-ms N] [--verbose]\n"
+	"                     [--maxmem SIZE] [--host-mem SIZE] [--mem-stats]\n"
+	"       hospes-hv daemon --socket PATH --state-dir DIR [--verbose]\n"
 	"       hospes-hv --help | --version\n"
 	"\n"
-	"Runs one PVH domain (domid 1, one vCPU) in the foreground; its console is\n"
+	"Runs one PVH domain (domid 1, N vCPUs, default 1, at most 8; vCPU 0\n"
+	"boots, the others wait for VCPUOP_up) in the foreground; its console is\n"
 	"stdout, hospes-hv's log is stderr. SIZE takes a K, M or G suffix, is a\n"
 	"multiple of 4 KiB and at least 2M. Exit status: 0 poweroff, 1 error,\n"
 	"2 usage, 3 reboot, 4 crash, 5 suspend, 6 guest fault, 7 watchdog,\n"
-	"8 soft_reset, 9 destroyed by SIGINT/SIGTERM.\n";
+	"8 soft_reset, 9 destroyed by SIGINT/SIGTERM.\n"
+	"--maxmem: the most the guest may hold (>= --mem, default --mem);\n"
+	"--host-mem: budget for all domains' memory; --mem-stats: log the\n"
+	"domain's pages and its RAM's host memory when the guest asks for its\n"
+	"current reservation and at its end.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -37,19 +46,37 @@ static int usage_error(const char *fmt, ...)
 	return HV_EXIT_USAGE;
 }
 
-static int parse_mem(const char *s, uint64_t *mem)
+/* --mem, --maxmem (opt names the option in messages). */
+static int parse_mem_opt(const char *opt, const char *s, uint64_t *mem)
 {
 	int r = hv_parse_size(s, mem);
 
 	if (r)
-		return usage_error("invalid --mem '%s': %s", s,
+		return usage_error("invalid %s '%s': %s", opt, s,
 				   r == -ERANGE ? "too large" : "want a number with a K/M/G suffix");
 	if (*mem % HV_PAGE_SIZE)
-		return usage_error("--mem %s is not a multiple of 4 KiB", s);
+		return usage_error("%s %s is not a multiple of 4 KiB", opt, s);
 	if (*mem < HV_MEM_MIN)
-		return usage_error("--mem %s is below the minimum of 2M", s);
+		return usage_error("%s %s is below the minimum of 2M", opt, s);
 	if (*mem > HV_MEM_MAX)
-		return usage_error("--mem %s is above the maximum of 512G", s);
+		return usage_error("%s %s is above the maximum of 512G", opt, s);
+	return 0;
+}
+
+static int parse_mem(const char *s, uint64_t *mem)
+{
+	return parse_mem_opt("--mem", s, mem);
+}
+
+/* --host-mem: the budget all domains' pages are charged to (hv_balloon.h). */
+static int parse_host_mem(const char *s)
+{
+	uint64_t bytes;
+	int r = hv_parse_size(s, &bytes);
+
+	if (r || bytes < HV_PAGE_SIZE)
+		return usage_error("invalid --host-mem '%s' (want a size with a K/M/G suffix)", s);
+	hv_mem_set_host_budget(bytes / HV_PAGE_SIZE);
 	return 0;
 }
 
@@ -81,6 +108,18 @@ static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
 		NEED("--mem");
 		return parse_mem(v, &o->mem);
 	}
+	if ((v = value_of(argc, argv, i, "--maxmem"))) {
+		NEED("--maxmem");
+		return parse_mem_opt("--maxmem", v, &o->maxmem);
+	}
+	if ((v = value_of(argc, argv, i, "--host-mem"))) {
+		NEED("--host-mem");
+		return parse_host_mem(v);
+	}
+	if (!strcmp(argv[*i], "--mem-stats")) {
+		hv_mem_stats = true;
+		return 0;
+	}
 	if ((v = value_of(argc, argv, i, "--cmdline"))) {
 		o->cmdline = v;
 		return 0;
@@ -91,6 +130,14 @@ static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
 			return usage_error("too many --module options (at most %d)",
 					   BOOTINFO_MAX_MODULES);
 		o->modules[o->nr_modules++] = v;
+		return 0;
+	}
+	if ((v = value_of(argc, argv, i, "--vcpus"))) {
+		NEED("--vcpus");
+		unsigned long n = strtoul(v, &end, 10);
+		if (*end || n < 1 || n > HV_MAX_VCPUS)
+			return usage_error("invalid --vcpus '%s' (want 1..%d)", v, HV_MAX_VCPUS);
+		o->vcpus = (unsigned)n;
 		return 0;
 	}
 	if ((v = value_of(argc, argv, i, "--watchdog-ms"))) {
@@ -123,12 +170,38 @@ static int parse_run(struct hv_run_opts *o, int argc, char **argv)
 		return usage_error("run needs a kernel file");
 	if (!o->mem)
 		return usage_error("run needs --mem SIZE");
+	if (o->maxmem && o->maxmem < o->mem)
+		return usage_error("--maxmem is below --mem");
+	return 0;
+}
+
+/* `daemon --socket PATH --state-dir DIR [--verbose]` */
+static int parse_daemon(struct hv_daemon_opts *o, int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *v;
+
+		if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
+			hv_log_threshold = HV_LOG_DEBUG;
+		else if ((v = value_of(argc, argv, &i, "--socket")))
+			o->socket_path = v;
+		else if ((v = value_of(argc, argv, &i, "--state-dir")))
+			o->state_dir = v;
+		else
+			return usage_error("unknown daemon argument '%s'", argv[i]);
+	}
+	if (!o->socket_path || !*o->socket_path)
+		return usage_error("daemon needs --socket PATH");
+	if (!o->state_dir || !*o->state_dir)
+		return usage_error("daemon needs --state-dir DIR");
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct hv_run_opts o = { 0 };
+	struct hv_daemon_opts dopts = { 0 };
+	bool daemon_mode;
 	sigset_t set;
 	int r;
 
@@ -143,9 +216,10 @@ int main(int argc, char **argv)
 		       HV_XEN_MINOR, HV_XEN_EXTRAVERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "run"))
+	daemon_mode = !strcmp(argv[1], "daemon");
+	if (strcmp(argv[1], "run") && !daemon_mode)
 		return usage_error("unknown command '%s'", argv[1]);
-	if ((r = parse_run(&o, argc, argv)))
+	if ((r = daemon_mode ? parse_daemon(&dopts, argc, argv) : parse_run(&o, argc, argv)))
 		return r;
 	/* vCPU threads unblock the kick signal themselves; SIGINT/SIGTERM are
 	 * read from a signalfd by the main thread. */
@@ -155,5 +229,5 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, HV_KICK_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	return hv_run(&o);
+	return daemon_mode ? hv_daemon(&dopts) : hv_run(&o);
 }

@@ -9,6 +9,8 @@
 struct hv_run_opts {
 	const char *kernel;
 	uint64_t mem;
+	uint64_t maxmem; /* 0 = mem */
+	unsigned vcpus;  /* 0 = 1 */
 	const char *cmdline;
 	unsigned nr_modules;
 	const char *modules[BOOTINFO_MAX_MODULES];

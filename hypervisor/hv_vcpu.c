@@ -6,8 +6,12 @@
 #include <unistd.h>
 
 #include "hc.h"
+#include "hv_balloon.h"
 #include "hv_kvm.h"
+#include "hv_smp.h"
+#include "hv_upcall.h"
 #include "hv_vcpu.h"
+#include "hv_vtime.h"
 
 /* The kvm_run of the vCPU this thread runs, for the signal handler. */
 static __thread struct kvm_run *tls_run;
@@ -50,6 +54,11 @@ static void vcpu_loop(struct hv_vcpu *v)
 	while (!v->stop && !atomic_load_explicit(&v->dom->dying, memory_order_relaxed)) {
 		int r;
 
+		if (__builtin_expect(hv_smp_must_park(v), 0)) {
+			hv_smp_park(v); /* down or paused (hv_smp.c) */
+			continue;
+		}
+		hv_upcall_pre_run(v); /* events: a type-2 callback owed to this vCPU */
 		atomic_store_explicit(&v->in_run, true, memory_order_relaxed);
 		r = hv_kvm_run(v);
 		atomic_store_explicit(&v->in_run, false, memory_order_relaxed);
@@ -63,22 +72,47 @@ static void vcpu_loop(struct hv_vcpu *v)
 			hv_exit_handle(v);
 		} else if (r == -EINTR || r == -EAGAIN) {
 			hv_exit_kicked(v);
+#ifdef KVM_EXIT_MEMORY_FAULT
+		} else if (r == -EFAULT && run->exit_reason == KVM_EXIT_MEMORY_FAULT &&
+			   hv_balloon_fault(v, run->memory_fault.gpa, -1,
+					    (unsigned)run->memory_fault.size)) {
+			/* a given-back frame (hv_balloon.c) */
+#endif
 		} else {
 			hv_domain_error(v->dom, "KVM_RUN failed: %s", strerror(-r));
 		}
 	}
 }
 
+/* Time (hv_vtime.c): the PV clock needs the vCPU's TSC, read before it
+ * first runs (vCPU ioctls wait while the vCPU is in KVM_RUN). */
+static void start_time(struct hv_vcpu *v)
+{
+	int64_t offset;
+	uint32_t khz;
+
+	if (hv_kvm_vcpu_tsc(v, &offset, &khz))
+		khz = 0;
+	hv_vtime_start(v, offset, khz);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct hv_vcpu *v = arg;
+	struct kvm_sregs start_sregs;
+	struct kvm_regs start_regs;
 	uint64_t one = 1;
 	sigset_t set;
+	int r;
 
 	sigemptyset(&set);
 	sigaddset(&set, HV_KICK_SIGNAL);
 	tls_run = v->run;
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (hv_smp_take_start(v, &start_regs, &start_sregs) &&
+	    (r = hv_kvm_vcpu_load_start(v, &start_regs, &start_sregs)))
+		hv_domain_error(v->dom, "cannot start vCPU %u: %s", v->id, strerror(-r));
+	start_time(v);
 	vcpu_loop(v);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	tls_run = NULL;

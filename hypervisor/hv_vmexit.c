@@ -7,6 +7,7 @@
 
 #include <pvabi/cpuid.h>
 
+#include "hv_balloon.h"
 #include "hv_hcpage.h"
 #include "hv_kvm.h"
 #include "hv_regdump.h"
@@ -135,6 +136,8 @@ void hv_exit_handle(struct hv_vcpu *v)
 		hv_vcpu_fault(v, "triple fault");
 		break;
 	case KVM_EXIT_MMIO:
+		if (hv_balloon_fault(v, run->mmio.phys_addr, run->mmio.is_write, run->mmio.len))
+			break;
 		hv_vcpu_fault(v, "access to unbacked guest-physical address 0x%llx (%s, %u bytes)",
 			      (unsigned long long)run->mmio.phys_addr,
 			      run->mmio.is_write ? "write" : "read", run->mmio.len);

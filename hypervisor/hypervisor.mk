@@ -8,6 +8,11 @@ HV_CORE_SRCS := \
 	hypervisor/hv_registry.c \
 	hypervisor/hv_time.c \
 	hypervisor/hv_wait.c \
+	hypervisor/hv_timer.c \
+	hypervisor/hv_pvclock.c \
+	hypervisor/hv_vtime.c \
+	hypervisor/hv_vtime_evt.c \
+	hypervisor/hc_timer.c \
 	hypervisor/hv_console.c \
 	hypervisor/gmem_ram.c \
 	hypervisor/gmem_walk.c \
@@ -21,14 +26,38 @@ HV_CORE_SRCS := \
 	hypervisor/hc_table.c \
 	hypervisor/hc_console.c \
 	hypervisor/hc_version.c \
-	hypervisor/hc_sched.c
+	hypervisor/hc_sched.c \
+	hypervisor/hc_memory.c \
+	hypervisor/hc_memory_res.c \
+	hypervisor/hc_multicall.c \
+	hypervisor/hv_balloon.c \
+	hypervisor/hv_mem_budget.c \
+	hypervisor/hc_vcpu.c \
+	hypervisor/hv_smp.c \
+	hypervisor/hv_smp_ctx.c \
+	hypervisor/hvctl_proto.c \
+	hypervisor/evtchn.c \
+	hypervisor/evtchn_2l.c \
+	hypervisor/evtchn_shinfo.c \
+	hypervisor/evtchn_dom0.c \
+	hypervisor/hv_upcall.c \
+	hypervisor/physmap.c \
+	hypervisor/hc_evtchn.c \
+	hypervisor/hc_hvm.c
 
 HV_MAIN_SRCS := \
 	hypervisor/hv_kvm.c \
+	hypervisor/hv_upcall_kvm.c \
 	hypervisor/hv_vcpu.c \
 	hypervisor/hv_vmexit.c \
+	hypervisor/hv_balloon_fault.c \
 	hypervisor/hv_watchdog.c \
+	hypervisor/hv_build.c \
 	hypervisor/hv_run.c \
+	hypervisor/hv_daemon.c \
+	hypervisor/hv_ctl_conn.c \
+	hypervisor/hv_ctl_dom.c \
+	hypervisor/hv_ctl_ops.c \
 	hypervisor/hv_main.c
 
 HV_CORE_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_CORE_SRCS))
@@ -47,3 +76,20 @@ $(BIN)/hospes-hv: $(HV_CORE_OBJS) $(HV_MAIN_OBJS)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 ALL_HOST_PROGS += $(BIN)/hospes-hv
+
+# libhvctl: the dom0 client library of the control socket, and hospes-hvctl.
+HVCTL_LIB_SRCS := hypervisor/hvctl_client.c hypervisor/hvctl_proto.c hypervisor/hv_util.c
+HVCTL_LIB_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HVCTL_LIB_SRCS))
+HVCTL_LIB := $(BUILD)/lib/libhvctl.a
+
+$(HVCTL_LIB): $(HVCTL_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/hospes-hvctl: $(OBJ)/host/hypervisor/hvctl_cli.o $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+ALL_HOST_PROGS += $(BIN)/hospes-hvctl

@@ -5,15 +5,21 @@ PVABI_SRCS := \
 	pvabi/src/arch/x86_64/boot.S \
 	pvabi/src/arch/x86_64/hypercall_page.S \
 	pvabi/src/arch/x86_64/traps.S \
+	pvabi/src/arch/x86_64/upcall.S \
+	pvabi/src/events.c \
 	pvabi/src/start.c \
 	pvabi/src/hypercall.c \
+	pvabi/src/memory.c \
+	pvabi/src/multicall.c \
 	pvabi/src/console.c \
 	pvabi/src/printf.c \
 	pvabi/src/string.c \
 	pvabi/src/memmap.c \
 	pvabi/src/features.c \
 	pvabi/src/traps.c \
-	pvabi/src/shutdown.c
+	pvabi/src/shutdown.c \
+	pvabi/src/smp.c \
+	pvabi/src/time.c
 
 PVABI_OBJS := $(patsubst %,$(OBJ)/guest/%.o,$(basename $(PVABI_SRCS)))
 PVABI_LIB := $(BUILD)/lib/libpvabi.a

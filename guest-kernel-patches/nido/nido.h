@@ -23,4 +23,28 @@ PVABI_NORETURN void nido_power_off(const struct pvabi_boot *boot);
  * modules. */
 void nido_print_boot_info(const struct pvabi_boot *boot);
 
+/* event.c: the event loop. nido_events_init maps shared_info (0 or
+ * -errno); nido_event_bind adds a handler for port on vCPU cpu; the
+ * calling vCPU's nido_event_wait runs the handlers of its pending ports,
+ * sleeping in SCHEDOP_block until at least one ran. */
+typedef void nido_event_fn(void *arg);
+long nido_events_init(void);
+long nido_event_bind(unsigned int cpu, uint32_t port, nido_event_fn *fn, void *arg);
+void nido_event_wait(void);
+long nido_event_send(uint32_t port);
+
+/* timer.c: binds the calling vCPU's VIRQ_TIMER (once); sleeps ms
+ * milliseconds on a single-shot timer. Returns the ns slept (PV clock). */
+long nido_timer_init_cpu(void);
+uint64_t nido_sleep_ms(unsigned long ms);
+
+/* thread.c: runs n threads spread over every vCPU (each prints "thread
+ * <i> on vcpu <k>"), starting the secondary vCPUs on first use. 0 or
+ * -errno. */
+long nido_threads(unsigned int n);
+
+/* shell.c: runs the script of the script= option (the rest of the line;
+ * commands separated by ';'), if there is one. */
+void nido_shell_script(const struct pvabi_boot *boot);
+
 #endif

@@ -4,7 +4,11 @@ NIDO_SRCS := \
 	guest-kernel-patches/nido/main.c \
 	guest-kernel-patches/nido/cmdline.c \
 	guest-kernel-patches/nido/info.c \
-	guest-kernel-patches/nido/power.c
+	guest-kernel-patches/nido/power.c \
+	guest-kernel-patches/nido/event.c \
+	guest-kernel-patches/nido/timer.c \
+	guest-kernel-patches/nido/thread.c \
+	guest-kernel-patches/nido/shell.c
 
 NIDO_OBJS := $(patsubst %.c,$(OBJ)/guest/%.o,$(NIDO_SRCS))
 

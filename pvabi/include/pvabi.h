@@ -17,8 +17,14 @@
 #include <pvabi/console_io.h>
 #include <pvabi/cpuid.h>
 #include <pvabi/errno.h>
+#include <pvabi/event_channel.h>
+#include <pvabi/hvm_op.h>
 #include <pvabi/hvm_start_info.h>
+#include <pvabi/memory.h>
+#include <pvabi/multicall.h>
 #include <pvabi/sched.h>
+#include <pvabi/shared_info.h>
+#include <pvabi/vcpu.h>
 #include <pvabi/version.h>
 #include <pvabi/xen.h>
 
@@ -147,6 +153,159 @@ long pvabi_xen_version(int cmd, void *arg);
 long pvabi_console_io(int cmd, unsigned int count, void *buf);
 /* sched_op(cmd, arg): see sched.h. Errors: -EINVAL, -EFAULT, -EPERM, -ENOSYS. */
 long pvabi_sched_op(int cmd, void *arg);
+
+/* ---- Memory and multicall (memory.c, multicall.c) ---------------------- */
+
+/* memory_op(cmd, arg): see memory.h and SPEC.md §11. Reservation sub-ops
+ * return the number of extents done (a short count, never an errno, for
+ * any problem); the others a value or -EFAULT, -ESRCH, -EPERM, -EINVAL,
+ * -ENOSYS. */
+long pvabi_memory_op(unsigned int cmd, void *arg);
+/* Gives back (decrease_reservation) or re-backs (populate_physmap) the n
+ * extents of 2^order frames whose first frames are listed in gfns (order 0
+ * or 9 in practice; at most 9). Returns how many extents were done, in
+ * list order. A given-back frame must not be touched until it is
+ * repopulated: on Hospes that stops the domain with a fault. Repopulated
+ * frames read as zeros. Consecutive list entries with adjacent frames are
+ * handled as one run, so sorted lists are cheapest. */
+long pvabi_balloon_release(const uint64_t *gfns, unsigned long n, unsigned order);
+long pvabi_balloon_populate(const uint64_t *gfns, unsigned long n, unsigned order);
+/* One 2 MiB extent at frame gfn (a multiple of 512): 0 or -ENOMEM. */
+long pvabi_balloon_release_2m(uint64_t gfn);
+long pvabi_balloon_populate_2m(uint64_t gfn);
+/* XENMEM_current_reservation / maximum_reservation / maximum_gpfn for
+ * DOMID_SELF: pages (or the highest frame), or a negative errno. */
+long pvabi_memory_pages(unsigned int cmd);
+/* multicall(calls, nr): runs each entry's hypercall in order and stores its
+ * RAX in .result. Returns 0, -EFAULT (bad array; entries before the bad
+ * one ran) or -EINVAL (nr > PVABI_MULTICALL_MAX). A nested multicall
+ * entry gets -EINVAL as its result. */
+long pvabi_multicall(struct multicall_entry *calls, unsigned int nr);
+
+/* ---- vCPUs (smp.c) ----------------------------------------------------- */
+
+/* At most this many vCPUs are counted and started. */
+#define PVABI_MAX_VCPUS 8
+
+/* vcpu_op(cmd, id, arg): see vcpu.h. Errors: -ENOENT (no such vCPU),
+ * -EINVAL, -EEXIST (already initialised), -EFAULT, -ENOSYS. */
+long pvabi_vcpu_op(int cmd, unsigned int id, void *arg);
+
+/* Number of vCPUs the domain has (at most PVABI_MAX_VCPUS): probes
+ * VCPUOP_is_up for ids 1, 2, ... until -ENOENT (Xen has no count call);
+ * the result is cached. */
+unsigned int pvabi_vcpu_count(void);
+
+/* Starts offline vCPU id (1..count-1) at entry(arg) on the stack ending at
+ * stack_top, in 64-bit mode on the caller's page tables, CR0/CR4/EFER, with
+ * pvabi's GDT and IDT loaded and interrupts off. When entry returns the
+ * vCPU takes itself down (VCPUOP_down). A vCPU starts once: a second start
+ * returns -EEXIST. Not thread-safe: start vCPUs from one CPU at a time.
+ * Returns 0 or -EINVAL, -ENOENT, -EEXIST, -EFAULT. */
+typedef void (*pvabi_vcpu_entry_t)(void *arg);
+int pvabi_vcpu_start(unsigned int id, pvabi_vcpu_entry_t entry, void *arg, void *stack_top);
+
+/* The calling vCPU's id: 0 until the first pvabi_vcpu_start, then read
+ * from the per-CPU block its GS base points at. */
+unsigned int pvabi_cpu_id(void);
+
+/* ---- Events (events.c, arch/x86_64/upcall.S) --------------------------- */
+
+/* Ports below this can have a handler (the table is static). */
+#define PVABI_EVTCHN_HANDLED_PORTS 1024
+
+/* event_channel_op(cmd, arg) and hvm_op(cmd, arg): see event_channel.h,
+ * hvm_op.h and SPEC.md §8. Errors as listed there. */
+long pvabi_event_channel_op(int cmd, void *arg);
+long pvabi_hvm_op(int cmd, void *arg);
+
+/* Maps shared_info (XENMEM_add_to_physmap onto a page of pvabi's BSS),
+ * masks every port, enables the x2APIC (EOI is then one wrmsr) and makes
+ * vector (0x20..0xfe) the calling vCPU's upcall vector
+ * (HVMOP_set_evtchn_upcall_vector); the upcall entry EOIs the APIC.
+ * Interrupts stay off: call pvabi_irq_enable(). 0 or a negative errno.
+ * Other vCPUs call pvabi_events_cpu_init() (same vector) when they start. */
+int pvabi_events_init(unsigned int vector);
+int pvabi_events_cpu_init(void);
+/* Alternative: the domain-wide callback (HVM_PARAM_CALLBACK_IRQ type 2)
+ * with vector; delivered outside the APIC, so the entry does not EOI. Used
+ * by guests that keep the APIC off. Only one of the two per domain: the
+ * per-vCPU vector wins where both are set. */
+int pvabi_events_init_callback(unsigned int vector);
+
+/* The mapped shared_info page and the calling vCPU's vcpu_info slot in it
+ * (NULL before pvabi_events_init*). */
+struct shared_info *pvabi_shared_info(void);
+struct vcpu_info *pvabi_vcpu_info(void);
+/* Moves the calling vCPU's vcpu_info to vi (64 bytes, 8-aligned, not
+ * crossing a page, identity-mapped; VCPUOP_register_vcpu_info, once per
+ * vCPU). The hypervisor then sets upcall_pending and every selector bit so
+ * the next upcall rescans. 0 or -EINVAL, -EFAULT. */
+int pvabi_vcpu_info_register(struct vcpu_info *vi);
+
+/* Called from the upcall with interrupts off for each pending, unmasked
+ * port of the vCPU, after its pending bit was cleared (so a send during the
+ * handler raises a new upcall). */
+typedef void (*pvabi_evtchn_handler_t)(evtchn_port_t port, void *arg);
+/* Sets port's handler and unmasks it (fn NULL: masks it). -EINVAL for port
+ * 0, ports >= PVABI_EVTCHN_HANDLED_PORTS, or before pvabi_events_init*. */
+int pvabi_evtchn_bind_handler(evtchn_port_t port, pvabi_evtchn_handler_t fn, void *arg);
+/* Mask bit: set with one locked instruction; unmask clears it, or, when the
+ * port is pending, asks the hypervisor (EVTCHNOP_unmask) so the event is
+ * delivered exactly once. */
+void pvabi_evtchn_mask(evtchn_port_t port);
+void pvabi_evtchn_unmask(evtchn_port_t port);
+int pvabi_evtchn_is_pending(evtchn_port_t port);
+
+/* EVTCHNOP wrappers (DOMID_SELF where a domain is asked): 0 or a negative
+ * errno; the new port through *port. */
+long pvabi_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+long pvabi_evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport, evtchn_port_t *port);
+long pvabi_evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
+long pvabi_evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port);
+long pvabi_evtchn_bind_vcpu(evtchn_port_t port, uint32_t vcpu);
+long pvabi_evtchn_send(evtchn_port_t port);
+long pvabi_evtchn_close(evtchn_port_t port);
+long pvabi_evtchn_status(struct evtchn_status *st);
+long pvabi_evtchn_reset(void);
+
+/* RFLAGS.IF: upcalls are ordinary interrupts. */
+static inline void pvabi_irq_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void pvabi_irq_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+/* ---- Time (time.c) ----------------------------------------------------- */
+
+struct vcpu_time_info;
+struct shared_info;
+
+/* System time (ns since the domain was created) from a PV clock, with the
+ * version retry loop (SPEC.md §9.2). */
+uint64_t pvabi_pvclock_read(const volatile struct vcpu_time_info *t);
+/* The wall clock: UTC ns at system time 0 (shared_info wc_*, §9.3). */
+uint64_t pvabi_wallclock_read(const volatile struct shared_info *s);
+/* Tells the time functions where shared_info is mapped (whoever maps it
+ * calls this). pvabi_time_ns reads the calling vCPU's legacy vcpu_info
+ * slot (vCPUs 0..31) there. */
+void pvabi_time_attach(const volatile struct shared_info *s);
+/* The calling vCPU's system time; 0 before pvabi_time_attach. */
+uint64_t pvabi_time_ns(void);
+/* UTC now in ns (wall clock + system time); 0 before pvabi_time_attach. */
+uint64_t pvabi_utc_ns(void);
+/* Timers of the calling vCPU (§9.4); expiry raises VIRQ_TIMER. Return 0
+ * or -errno: -ETIME (VCPU_SSHOTTMR_future and the deadline passed),
+ * -EINVAL (period below 1 ms), -EFAULT. deadline 0 cancels set_timer_op. */
+long pvabi_set_timer_op(uint64_t deadline_ns);
+long pvabi_singleshot_timer(uint64_t deadline_ns, uint32_t flags);
+long pvabi_stop_singleshot_timer(void);
+long pvabi_periodic_timer(uint64_t period_ns);
+long pvabi_stop_periodic_timer(void);
 
 /* ---- CPU helpers ------------------------------------------------------- */
 

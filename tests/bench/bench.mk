@@ -1,12 +1,39 @@
 # Benchmarks: helper programs run by tests/bench/run-bench.sh (make bench).
 
-$(BIN)/bench/kvm_floor: $(OBJ)/host/tests/bench/kvm_floor.o $(OBJ)/host/tests/bench/kvm_floor_guest.o
+$(BIN)/bench/kvm_floor: $(OBJ)/host/tests/bench/kvm_floor.o $(OBJ)/host/tests/bench/kvm_floor_guest.o \
+		$(OBJ)/host/tests/bench/kvm_floor_irqfd.o $(OBJ)/host/tests/bench/kvm_floor_irqfd_guest.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lpthread
 
 $(OBJ)/host/tests/bench/%.o: tests/bench/%.S
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -c -o $@ $<
 
 ALL_BENCH_PROGS += $(BIN)/bench/kvm_floor
+
+# Timers: the bare LAPIC TSC-deadline timer floor (timer_lateness_*).
+$(BIN)/bench/kvm_timer_floor: $(OBJ)/host/tests/bench/kvm_timer_floor.o $(OBJ)/host/tests/bench/kvm_timer_floor_guest.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+ALL_BENCH_PROGS += $(BIN)/bench/kvm_timer_floor
+
+# Ballooning: the host's own memfd give-back rate (balloon_free).
+$(BIN)/bench/balloon_floor: $(OBJ)/host/tests/bench/balloon_floor.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+ALL_BENCH_PROGS += $(BIN)/bench/balloon_floor
+
+# Events: guest<->dom0 event round trip through the daemon (evtchn_pingpong).
+$(BIN)/bench/evtchn_pingpong: $(OBJ)/host/tests/bench/evtchn_pingpong.o $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(OBJ)/host/tests/bench/evtchn_pingpong.o: HOST_CFLAGS += -Ihypervisor
+
+ALL_BENCH_PROGS += $(BIN)/bench/evtchn_pingpong

@@ -2,7 +2,7 @@
  * (no hospes-hv code involved) runs a loop of port-I/O exits that this VMM
  * resumes at once; prints the mean ns per exit as
  *   floor_pio_ns_x1000 <ns times 1000> n <iterations> tsc_khz <khz>
- * Usage: kvm_floor [out|call] [N]. "out" is the bare exit; "call" makes
+ * Usage: kvm_floor [out|call|irqfd] [N] (irqfd: see kvm_floor_irqfd.c). "out" is the bare exit; "call" makes
  * each exit through the same call/stub instruction stream as a hypercall
  * through the hypercall page (same mode, paging and loop shape as the
  * bench-hypercall guest), so the two figures differ only by hospes-hv. */
@@ -16,6 +16,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "kvm_floor.h"
 
 #define MEM_SIZE (4u << 20)
 #define PML4_GPA 0x1000u
@@ -42,7 +44,7 @@ static void build_page_tables(uint8_t *mem)
 		pd[i] = (i << 21) | 0x83;
 }
 
-static void set_long_mode(struct kvm_sregs *s)
+void kvm_floor_long_mode(struct kvm_sregs *s, unsigned long pml4)
 {
 	struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = 8, .type = 11,
 				    .present = 1, .s = 1, .l = 1, .g = 1 };
@@ -53,7 +55,7 @@ static void set_long_mode(struct kvm_sregs *s)
 	data.db = 1;
 	s->cs = code;
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
-	s->cr3 = PML4_GPA;
+	s->cr3 = pml4;
 	s->cr4 = 1u << 5;                               /* PAE */
 	s->cr0 = 0x80000001u | (1u << 4) | (1u << 16); /* PG PE ET WP */
 	s->efer = (1u << 8) | (1u << 10);               /* LME LMA */
@@ -64,8 +66,10 @@ int main(int argc, char **argv)
 	const char *shape = argc > 1 ? argv[1] : "out";
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
 	const uint8_t *entry = !strcmp(shape, "call") ? floor_call : floor_out;
+	if (!strcmp(shape, "irqfd") && n > 0)
+		return kvm_floor_irqfd(n); /* events: irqfd -> guest -> ioeventfd */
 	if ((strcmp(shape, "call") && strcmp(shape, "out")) || n == 0) {
-		fprintf(stderr, "usage: kvm_floor [out|call] [iterations > 0]\n");
+		fprintf(stderr, "usage: kvm_floor [out|call|irqfd] [iterations > 0]\n");
 		return 2;
 	}
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -95,7 +99,7 @@ int main(int argc, char **argv)
 	struct kvm_sregs sregs;
 	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
 		return die("KVM_GET_SREGS");
-	set_long_mode(&sregs);
+	kvm_floor_long_mode(&sregs, PML4_GPA);
 	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
 		return die("KVM_SET_SREGS");
 	struct kvm_regs regs = { .rip = CODE_GPA + (entry - floor_guest_start), .rcx = n, .rflags = 2, .rsp = 0x80000 };

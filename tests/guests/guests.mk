@@ -2,7 +2,7 @@
 # small pvabi kernel, linked into build/guests/<name>.elf. Hostile guests
 # name the forbidden instructions they execute on purpose (GUEST_ALLOW_*).
 
-TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle
+TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle smp balloon conformance-memory bench-balloon conformance-time conformance-events bench-evtchn
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt
@@ -10,6 +10,10 @@ GUEST_ALLOW_emulfail := --allow popcnt
 # Conformance guests also link the check library in conflib/ (CHECK lines,
 # fault probes, the read-only/not-present test window).
 GUEST_LIBS_conformance := conflib
+GUEST_LIBS_conformance-events := conflib
+GUEST_LIBS_conformance-memory := conflib
+GUEST_LIBS_smp := conflib
+GUEST_LIBS_conformance-time := conflib
 
 $(OBJ)/guest/tests/guests/%.o: GUEST_CFLAGS += -Itests/guests/conflib
 

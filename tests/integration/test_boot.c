@@ -31,8 +31,9 @@ Test(boot, nido_banner_and_poweroff)
 	cr_assert(harness_has_line(r.out, "  0x0000000000000000-0x0000000004000000 RAM"), "%s", r.out);
 	cr_assert(harness_has_line(r.out, "command line: hello world"), "%s", r.out);
 	cr_assert(harness_has_line(r.out, "modules: 0"), "%s", r.out);
-	/* features: writable_page_tables, auto_translated_physmap, not_direct_mapped */
-	cr_assert(harness_has_line(r.out, "features: 0x10005"), "%s", r.out);
+	/* features: writable_page_tables, auto_translated_physmap,
+	 * hvm_callback_vector, hvm_safe_pvclock, not_direct_mapped */
+	cr_assert(harness_has_line(r.out, "features: 0x10305"), "%s", r.out);
 	harness_free(&r);
 }
 

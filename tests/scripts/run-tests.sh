@@ -7,6 +7,8 @@
 set -u
 build=$1; shift
 export HOSPES_BUILD="$build"
+# Leaks inside the Criterion runtime are not ours (ASan builds only).
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 results=$build/test-results
 rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; skipped=0; phase=unit
@@ -16,7 +18,9 @@ run_one() {
 	name=$(echo "$bin" | sed "s|^$build/tests/||; s|/|.|g")
 	json=$results/$name.json
 	echo "== $phase: $name"
-	"$bin" -j2 --short-filename --json="$json"
+	# A hung test must not hang the run: Criterion kills a test after
+	# --timeout (suites may set less), and the whole binary is bounded too.
+	timeout -k 10 1200 "$bin" -j2 --short-filename --timeout 300 --json="$json"
 	rc=$?
 	if [ -s "$json" ] && jq -e .passed "$json" >/dev/null 2>&1; then
 		p=$(jq '.passed' "$json"); f=$(jq '.failed + .errored' "$json"); s=$(jq '.skipped' "$json")

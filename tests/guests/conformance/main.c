@@ -14,8 +14,7 @@ void pvabi_kernel_main(const struct pvabi_boot *boot)
 	conf_sched();
 	conf_hypercall();
 	conf_boot(boot);
-	/* Last: these two may block on a hypervisor that follows Xen to the
-	 * letter, and then only they are lost. */
+	/* Last: polls that would hang if a timeout were ignored. */
 	conf_sched_blocking();
 
 	conf_done();

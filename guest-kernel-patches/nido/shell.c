@@ -1,0 +1,115 @@
+/* shell.c: nido's shell. The script comes from the command line option
+ * script=, which takes the rest of the line; commands are separated by
+ * ';'. Interactive input comes later, with the console backend. */
+#include "nido.h"
+
+static const char *skip_spaces(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+static unsigned long number(const char *s)
+{
+	unsigned long v = 0;
+
+	for (s = skip_spaces(s); *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned long)(*s - '0');
+	return v;
+}
+
+static void cmd_time(void)
+{
+	uint64_t sys = pvabi_time_ns(), utc = pvabi_utc_ns();
+
+	pvabi_printf("time: system %lu ns, utc %lu.%09lu\n", (unsigned long)sys,
+		     (unsigned long)(utc / 1000000000ull), (unsigned long)(utc % 1000000000ull));
+}
+
+static void cmd_help(void)
+{
+	pvabi_printf("commands: echo TEXT; sleep MS; time; vcpus; threads N; help; poweroff\n");
+}
+
+/* Runs one command (cmd is NUL-terminated, without the ';'). Returns 1
+ * when the script must stop (poweroff). */
+static int run(const struct pvabi_boot *boot, char *cmd)
+{
+	char *arg;
+	size_t len;
+
+	cmd = (char *)skip_spaces(cmd);
+	len = strlen(cmd);
+	while (len && cmd[len - 1] == ' ')
+		cmd[--len] = '\0';
+	if (!*cmd)
+		return 0;
+	for (arg = cmd; *arg && *arg != ' '; arg++)
+		;
+	if (*arg)
+		*arg++ = '\0';
+	arg = (char *)skip_spaces(arg);
+	if (!strcmp(cmd, "echo")) {
+		pvabi_printf("%s\n", arg);
+	} else if (!strcmp(cmd, "sleep")) {
+		unsigned long ms = number(arg);
+		uint64_t ns = nido_sleep_ms(ms);
+
+		pvabi_printf("sleep %lu: %lu us\n", ms, ns / 1000);
+	} else if (!strcmp(cmd, "time")) {
+		cmd_time();
+	} else if (!strcmp(cmd, "vcpus")) {
+		pvabi_printf("vcpus: %u\n", pvabi_vcpu_count());
+	} else if (!strcmp(cmd, "threads")) {
+		unsigned long n = number(arg);
+		long rc = nido_threads((unsigned int)n);
+
+		if (rc)
+			pvabi_printf("threads: failed: %ld\n", rc);
+		else
+			pvabi_printf("threads: %lu done\n", n);
+	} else if (!strcmp(cmd, "help")) {
+		cmd_help();
+	} else if (!strcmp(cmd, "poweroff")) {
+		return 1;
+	} else {
+		pvabi_printf("nido: unknown command '%s'\n", cmd);
+	}
+	(void)boot;
+	return 0;
+}
+
+void nido_shell_script(const struct pvabi_boot *boot)
+{
+	static char script[4096];
+	const char *p = boot->cmdline;
+	char *cmd;
+
+	/* script= must be the last option: it runs to the end of the line. */
+	for (; *p; p++)
+		if ((p == boot->cmdline || p[-1] == ' ') && !strncmp(p, "script=", 7))
+			break;
+	if (!*p)
+		return;
+	p += 7;
+	if (strlen(p) >= sizeof(script)) {
+		pvabi_printf("nido: script too long\n");
+		return;
+	}
+	memcpy(script, p, strlen(p) + 1);
+	if (nido_events_init())
+		pvabi_printf("nido: no shared_info: no timers\n");
+	cmd = script;
+	for (char *s = script;; s++) {
+		if (*s == ';' || *s == '\0') {
+			int end = *s == '\0';
+
+			*s = '\0';
+			pvabi_printf("> %s\n", skip_spaces(cmd));
+			if (run(boot, cmd) || end)
+				return;
+			cmd = s + 1;
+		}
+	}
+}
