@@ -41,8 +41,17 @@ struct evtchn_port {
 struct evtchn_vcpu {
 	_Atomic(struct vcpu_info *) info; /* [E/A] host pointer to its vcpu_info, or NULL */
 	bool registered;                  /* [E] VCPUOP_register_vcpu_info done */
+	/* Isolation: the guest frame holding the registered vcpu_info
+	 * (EVTCHN_NO_GPFN while in shared_info). Written under [E] and the
+	 * RAM maplock (read), read under that maplock (write) by the balloon,
+	 * which must not give back a frame hospes-hv writes into. */
+	_Atomic uint64_t info_gfn;
 	_Atomic uint8_t vector;           /* [A] per-vCPU upcall vector, 0 = none */
 	atomic_bool extint;               /* [A] type-2 callback owed before next entry */
+	/* SMP events: the per-vCPU vector's MSI found the APIC software-
+	 * disabled (KVM drops it, Xen would keep it in IRR): retried before
+	 * each entry until it is accepted or no longer owed. */
+	atomic_bool msi_owed;             /* [A] */
 	evtchn_port_t virq[NR_VIRQS];     /* [E] bound VIRQ ports, 0 = none */
 };
 
@@ -115,6 +124,11 @@ void evtchn_vcpu_mark_pending(struct hv_domain *d, unsigned vcpu);
 /* VCPUOP_register_vcpu_info: moves vcpu's vcpu_info to guest frame gfn at
  * offset. 0, -EINVAL (crosses a page, misaligned, not RAM, twice). */
 int evtchn_register_vcpu_info(struct hv_domain *d, unsigned vcpu, uint64_t gfn, uint32_t offset);
+
+/* 1 if a frame in [lo, hi) holds the shared_info overlay or a registered
+ * vcpu_info: hospes-hv writes there, so the balloon keeps it. Caller holds
+ * d->mem.maplock for writing. */
+bool evtchn_frames_in_use(struct hv_domain *d, uint64_t lo, uint64_t hi);
 
 /* ---- HVM params (hc_hvm.c) ---- */
 

@@ -42,6 +42,8 @@ int evtchn_domain_init(struct hv_domain *d)
 		return -ENOMEM;
 	if ((r = shinfo_create(ev)))
 		return r;
+	for (unsigned i = 0; i < HV_MAX_VCPUS; i++)
+		atomic_store(&ev->vcpu[i].info_gfn, EVTCHN_NO_GPFN);
 	for (unsigned i = 0; i < HV_MAX_VCPUS && i < XEN_LEGACY_MAX_VCPUS; i++)
 		atomic_store(&ev->vcpu[i].info, &ev->shinfo->vcpu_info[i]);
 	return 0;
@@ -81,11 +83,14 @@ int evtchn_register_vcpu_info(struct hv_domain *d, unsigned vcpu, uint64_t gfn, 
 	if (vcpu >= HV_MAX_VCPUS || offset > HV_PAGE_SIZE - sizeof(*new) || offset % 8 ||
 	    gfn > (UINT64_MAX >> 12))
 		return -EINVAL;
-	new = gmem_gpa_ptr(&d->mem, (gfn << 12) + offset, sizeof(*new));
-	if (!new)
-		return -EINVAL;
 	pthread_mutex_lock(&ev->lock);
-	if (ev->vcpu[vcpu].registered) {
+	/* The frame stays present from this check until info_gfn is
+	 * published: the balloon gives frames back under the write lock. */
+	pthread_rwlock_rdlock(&d->mem.maplock);
+	new = gmem_gpa_ptr(&d->mem, (gfn << 12) + offset, sizeof(*new));
+	if (!new) {
+		r = -EINVAL;
+	} else if (ev->vcpu[vcpu].registered) {
 		r = -EINVAL; /* once per vCPU, as in Xen */
 	} else {
 		old = atomic_load(&ev->vcpu[vcpu].info);
@@ -97,10 +102,30 @@ int evtchn_register_vcpu_info(struct hv_domain *d, unsigned vcpu, uint64_t gfn, 
 		__atomic_store_n(&new->evtchn_pending_sel, ~0ull, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 		atomic_store(&ev->vcpu[vcpu].info, new);
+		atomic_store(&ev->vcpu[vcpu].info_gfn, gfn);
 		ev->vcpu[vcpu].registered = true;
 	}
+	pthread_rwlock_unlock(&d->mem.maplock);
 	pthread_mutex_unlock(&ev->lock);
 	if (!r)
 		hv_upcall_raise(d, vcpu);
 	return r;
+}
+
+bool evtchn_frames_in_use(struct hv_domain *d, uint64_t lo, uint64_t hi)
+{
+	struct evtchn_domain *ev = d->evtchn;
+
+	if (!ev)
+		return false;
+	/* shinfo_gpfn changes only under the maplock's write side too. */
+	if (ev->shinfo_gpfn != EVTCHN_NO_GPFN && ev->shinfo_gpfn >= lo && ev->shinfo_gpfn < hi)
+		return true;
+	for (unsigned i = 0; i < HV_MAX_VCPUS; i++) {
+		uint64_t g = atomic_load(&ev->vcpu[i].info_gfn);
+
+		if (g != EVTCHN_NO_GPFN && g >= lo && g < hi)
+			return true;
+	}
+	return false;
 }

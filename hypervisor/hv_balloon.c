@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "evtchn.h"
 #include "hv_balloon.h"
 
 /* Extents handled per call; callers (the memory_op handlers) batch. */
@@ -168,6 +169,10 @@ static bool take_extent(struct hv_domain *d, uint64_t lo, uint64_t np, bool rele
 	int side;
 
 	if (!ram_offset(m, lo, np, &off) || !frames_all(m, lo, lo + np, !release))
+		return false;
+	/* hospes-hv writes event state into these frames: giving one back
+	 * would leave it writing into a hole (SPEC.md §11.4). */
+	if (release && evtchn_frames_in_use(d, lo, lo + np))
 		return false;
 	side = absent_at(m, lo - 1, lo > 0) + absent_at(m, lo + np, true);
 	*holes = release ? 1 - side : side - 1;

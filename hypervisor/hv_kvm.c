@@ -197,8 +197,10 @@ int hv_kvm_signal_msi(struct hv_domain *d, unsigned apic_id, uint8_t vector)
 {
 	struct kvm_msi msi = { .address_lo = 0xfee00000u | ((apic_id & 0xff) << 12),
 			       .data = vector }; /* fixed, edge, physical destination */
+	int r = ioctl(d->vm_fd, KVM_SIGNAL_MSI, &msi);
 
-	return ioctl(d->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
+	/* > 0: accepted; 0: refused (e.g. the APIC is software-disabled). */
+	return r < 0 ? -errno : r;
 }
 
 int hv_kvm_interrupt(struct hv_vcpu *v, uint8_t vector)

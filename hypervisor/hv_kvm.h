@@ -34,8 +34,9 @@ int hv_kvm_vcpu_load_start(struct hv_vcpu *v, const struct kvm_regs *regs,
 int hv_kvm_vcpu_tsc(struct hv_vcpu *v, int64_t *offset, uint32_t *khz);
 
 /* Events: an MSI (fixed, edge) with vector to APIC id apic_id (any
- * thread), and an ExtINT with vector queued on v (v's own thread; -EEXIST
- * while one is still pending). 0 or -errno. */
+ * thread): > 0 accepted, 0 refused by the APIC (software-disabled), or
+ * -errno; and an ExtINT with vector queued on v (v's own thread; -EEXIST
+ * while one is still pending): 0 or -errno. */
 int hv_kvm_signal_msi(struct hv_domain *d, unsigned apic_id, uint8_t vector);
 int hv_kvm_interrupt(struct hv_vcpu *v, uint8_t vector);
 

@@ -28,8 +28,12 @@ void hv_upcall_raise(struct hv_domain *d, unsigned vcpu)
 	vec = atomic_load(&ev->vcpu[vcpu].vector);
 	cb = atomic_load(&ev->callback);
 	if (vec) {
-		if (hv_upcall_ops && hv_upcall_ops->msi)
-			hv_upcall_ops->msi(d, vcpu, vec);
+		/* APIC id = vCPU id (KVM_CREATE_VCPU). A refused MSI (APIC
+		 * software-disabled, e.g. an AP not set up yet) is owed: the
+		 * guest clears upcall_pending only in an upcall, so a lost one
+		 * would silence the vCPU for good. */
+		if (hv_upcall_ops && hv_upcall_ops->msi && !hv_upcall_ops->msi(d, vcpu, vec))
+			atomic_store(&ev->vcpu[vcpu].msi_owed, true);
 	} else if ((cb >> HVM_PARAM_CALLBACK_TYPE_SHIFT) == HVM_PARAM_CALLBACK_TYPE_VECTOR) {
 		owe_extint(d, v);
 	}
@@ -39,11 +43,27 @@ void hv_upcall_raise(struct hv_domain *d, unsigned vcpu)
 	hv_vcpu_wake(v);
 }
 
+/* A refused per-vCPU MSI, retried from the vCPU's own thread before it
+ * enters the guest (after its APIC may have been enabled). Still owed only
+ * while upcall_pending is set: the guest has not seen the events yet. */
+static void retry_msi(struct hv_vcpu *v)
+{
+	struct evtchn_domain *ev = v->dom->evtchn;
+	uint8_t vec = atomic_load(&ev->vcpu[v->id].vector);
+
+	if (!vec || !evtchn_upcall_pending(v->dom, v->id) || !hv_upcall_ops || !hv_upcall_ops->msi)
+		return;
+	if (!hv_upcall_ops->msi(v->dom, v->id, vec))
+		atomic_store(&ev->vcpu[v->id].msi_owed, true);
+}
+
 void hv_upcall_inject_owed(struct hv_vcpu *v)
 {
 	struct evtchn_domain *ev = v->dom->evtchn;
 	uint64_t cb;
 
+	if (atomic_exchange(&ev->vcpu[v->id].msi_owed, false))
+		retry_msi(v);
 	if (!atomic_exchange(&ev->vcpu[v->id].extint, false))
 		return;
 	cb = atomic_load(&ev->callback);

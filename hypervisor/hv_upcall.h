@@ -16,8 +16,9 @@
 #include "evtchn.h"
 
 struct hv_upcall_ops {
-	/* Fixed, edge MSI with vector to APIC id apic_id. */
-	void (*msi)(struct hv_domain *d, unsigned apic_id, uint8_t vector);
+	/* Fixed, edge MSI with vector to APIC id apic_id. Returns 0 when the
+	 * APIC refused it (software-disabled), else nonzero. */
+	int (*msi)(struct hv_domain *d, unsigned apic_id, uint8_t vector);
 	/* From v's own thread: queue an ExtINT with vector. */
 	void (*extint)(struct hv_vcpu *v, uint8_t vector);
 	/* Get v out of KVM_RUN (it then calls hv_upcall_pre_run). */
@@ -30,14 +31,17 @@ extern const struct hv_upcall_ops *hv_upcall_ops;
 void hv_upcall_raise(struct hv_domain *d, unsigned vcpu);
 
 /* Called by the vCPU thread before each KVM_RUN: injects a type-2
- * callback owed to it. One relaxed load when nothing is owed. */
+ * callback owed to it, or retries a per-vCPU vector MSI its APIC refused
+ * while software-disabled. Two relaxed loads when nothing is owed. */
 void hv_upcall_inject_owed(struct hv_vcpu *v);
 static inline void hv_upcall_pre_run(struct hv_vcpu *v)
 {
 	struct evtchn_domain *ev = v->dom->evtchn;
 
-	if (__builtin_expect(ev && atomic_load_explicit(&ev->vcpu[v->id].extint,
-							memory_order_relaxed), 0))
+	if (__builtin_expect(ev && (atomic_load_explicit(&ev->vcpu[v->id].extint,
+							 memory_order_relaxed) ||
+				    atomic_load_explicit(&ev->vcpu[v->id].msi_owed,
+							 memory_order_relaxed)), 0))
 		hv_upcall_inject_owed(v);
 }
 

@@ -7,12 +7,15 @@
 #include "hv_upcall.h"
 #include "hv_vcpu.h"
 
-static void msi(struct hv_domain *d, unsigned apic_id, uint8_t vector)
+/* 0 only when the APIC refused the MSI (KVM_SIGNAL_MSI returned 0); an
+ * error is logged and not retried. */
+static int msi(struct hv_domain *d, unsigned apic_id, uint8_t vector)
 {
 	int r = hv_kvm_signal_msi(d, apic_id, vector);
 
 	if (r < 0 && r != -EBADF)
 		hv_log(d, HV_LOG_WARN, "upcall MSI to vCPU %u failed: %d", apic_id, r);
+	return r != 0;
 }
 
 static void extint(struct hv_vcpu *v, uint8_t vector)

@@ -7,6 +7,7 @@ PVABI_SRCS := \
 	pvabi/src/arch/x86_64/traps.S \
 	pvabi/src/arch/x86_64/upcall.S \
 	pvabi/src/events.c \
+	pvabi/src/events_cpu.c \
 	pvabi/src/start.c \
 	pvabi/src/hypercall.c \
 	pvabi/src/memory.c \

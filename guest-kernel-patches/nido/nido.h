@@ -23,25 +23,37 @@ PVABI_NORETURN void nido_power_off(const struct pvabi_boot *boot);
  * modules. */
 void nido_print_boot_info(const struct pvabi_boot *boot);
 
-/* event.c: the event loop. nido_events_init maps shared_info (0 or
- * -errno); nido_event_bind adds a handler for port on vCPU cpu; the
- * calling vCPU's nido_event_wait runs the handlers of its pending ports,
- * sleeping in SCHEDOP_block until at least one ran. */
-typedef void nido_event_fn(void *arg);
+/* event.c: the event loop on per-vCPU upcalls. nido_events_init maps
+ * shared_info and sets vCPU 0's upcall vector (vCPUs started later get
+ * theirs from pvabi_vcpu_start); 0 or -errno. nido_event_bind sets the
+ * handler of port, which runs on the vCPU the port is bound to.
+ * nido_event_wait, called with interrupts off, halts with interrupts on
+ * until an upcall (or other interrupt) came, then returns with them off. */
 long nido_events_init(void);
-long nido_event_bind(unsigned int cpu, uint32_t port, nido_event_fn *fn, void *arg);
+long nido_event_bind(evtchn_port_t port, pvabi_evtchn_handler_t fn, void *arg);
 void nido_event_wait(void);
-long nido_event_send(uint32_t port);
+long nido_event_send(evtchn_port_t port);
 
 /* timer.c: binds the calling vCPU's VIRQ_TIMER (once); sleeps ms
- * milliseconds on a single-shot timer. Returns the ns slept (PV clock). */
+ * milliseconds on a single-shot timer. Returns the ns slept (PV clock).
+ * nido_wait_count waits in the event loop until *count >= want or
+ * timeout_ms passed: 1 if the count was reached, else 0. */
 long nido_timer_init_cpu(void);
 uint64_t nido_sleep_ms(unsigned long ms);
+int nido_wait_count(volatile unsigned int *count, unsigned int want, unsigned long timeout_ms);
 
-/* thread.c: runs n threads spread over every vCPU (each prints "thread
- * <i> on vcpu <k>"), starting the secondary vCPUs on first use. 0 or
- * -errno. */
+/* thread.c: nido_cpus_start starts every secondary vCPU once (each then
+ * waits in the event loop); returns the vCPU count or -errno.
+ * nido_threads runs n threads spread over every vCPU (each prints "thread
+ * <i> on vcpu <k>"). 0 or -errno. */
+long nido_cpus_start(void);
 long nido_threads(unsigned int n);
+
+/* ipi.c: pings every vCPU through an IPI channel bound to it and prints
+ * "ipi: vcpu <k> received <count> on vcpu <where>" per vCPU, then "ipi: <n>
+ * of <total> vcpus answered" (n counts exactly one receipt on the right
+ * vCPU). 0 or -errno. */
+long nido_ipi(void);
 
 /* shell.c: runs the script of the script= option (the rest of the line;
  * commands separated by ';'), if there is one. */

@@ -8,6 +8,7 @@ NIDO_SRCS := \
 	guest-kernel-patches/nido/event.c \
 	guest-kernel-patches/nido/timer.c \
 	guest-kernel-patches/nido/thread.c \
+	guest-kernel-patches/nido/ipi.c \
 	guest-kernel-patches/nido/shell.c
 
 NIDO_OBJS := $(patsubst %.c,$(OBJ)/guest/%.o,$(NIDO_SRCS))

@@ -29,7 +29,7 @@ static void cmd_time(void)
 
 static void cmd_help(void)
 {
-	pvabi_printf("commands: echo TEXT; sleep MS; time; vcpus; threads N; help; poweroff\n");
+	pvabi_printf("commands: echo TEXT; sleep MS; time; vcpus; threads N; ipi; help; poweroff\n");
 }
 
 /* Runs one command (cmd is NUL-terminated, without the ';'). Returns 1
@@ -69,6 +69,11 @@ static int run(const struct pvabi_boot *boot, char *cmd)
 			pvabi_printf("threads: failed: %ld\n", rc);
 		else
 			pvabi_printf("threads: %lu done\n", n);
+	} else if (!strcmp(cmd, "ipi")) {
+		long rc = nido_ipi();
+
+		if (rc)
+			pvabi_printf("ipi: failed: %ld\n", rc);
 	} else if (!strcmp(cmd, "help")) {
 		cmd_help();
 	} else if (!strcmp(cmd, "poweroff")) {

@@ -198,7 +198,11 @@ unsigned int pvabi_vcpu_count(void);
 
 /* Starts offline vCPU id (1..count-1) at entry(arg) on the stack ending at
  * stack_top, in 64-bit mode on the caller's page tables, CR0/CR4/EFER, with
- * pvabi's GDT and IDT loaded and interrupts off. When entry returns the
+ * pvabi's GDT and IDT loaded and interrupts off. If pvabi_events_init ran
+ * before, the new vCPU also calls pvabi_events_cpu_init() before entry
+ * (x2APIC on, the same upcall vector registered for it; its vcpu_info is
+ * its shared_info slot), so entry only has to enable interrupts; should
+ * that fail the vCPU panics. When entry returns the
  * vCPU takes itself down (VCPUOP_down). A vCPU starts once: a second start
  * returns -EEXIST. Not thread-safe: start vCPUs from one CPU at a time.
  * Returns 0 or -EINVAL, -ENOENT, -EEXIST, -EFAULT. */
@@ -224,7 +228,9 @@ long pvabi_hvm_op(int cmd, void *arg);
  * vector (0x20..0xfe) the calling vCPU's upcall vector
  * (HVMOP_set_evtchn_upcall_vector); the upcall entry EOIs the APIC.
  * Interrupts stay off: call pvabi_irq_enable(). 0 or a negative errno.
- * Other vCPUs call pvabi_events_cpu_init() (same vector) when they start. */
+ * Call it on vCPU 0 before starting other vCPUs: pvabi_vcpu_start then
+ * runs pvabi_events_cpu_init() (same vector) on each new vCPU. A vCPU
+ * started another way calls pvabi_events_cpu_init() itself. */
 int pvabi_events_init(unsigned int vector);
 int pvabi_events_cpu_init(void);
 /* Alternative: the domain-wide callback (HVM_PARAM_CALLBACK_IRQ type 2)
@@ -244,8 +250,8 @@ struct vcpu_info *pvabi_vcpu_info(void);
 int pvabi_vcpu_info_register(struct vcpu_info *vi);
 
 /* Called from the upcall with interrupts off for each pending, unmasked
- * port of the vCPU, after its pending bit was cleared (so a send during the
- * handler raises a new upcall). */
+ * port routed to the vCPU (below), after its pending bit was cleared (so a
+ * send during the handler raises a new upcall), on that vCPU. */
 typedef void (*pvabi_evtchn_handler_t)(evtchn_port_t port, void *arg);
 /* Sets port's handler and unmasks it (fn NULL: masks it). -EINVAL for port
  * 0, ports >= PVABI_EVTCHN_HANDLED_PORTS, or before pvabi_events_init*. */
@@ -256,6 +262,16 @@ int pvabi_evtchn_bind_handler(evtchn_port_t port, pvabi_evtchn_handler_t fn, voi
 void pvabi_evtchn_mask(evtchn_port_t port);
 void pvabi_evtchn_unmask(evtchn_port_t port);
 int pvabi_evtchn_is_pending(evtchn_port_t port);
+
+/* Routing: each vCPU's upcall handles only the ports routed to it, which
+ * must be the vCPU the hypervisor notifies. bind_virq and bind_ipi route
+ * the new port to their vcpu, bind_vcpu moves it (masked around the move;
+ * a pending event is re-raised on the new vCPU), close and reset route
+ * back to vCPU 0; every other port (alloc_unbound, bind_interdomain)
+ * starts on vCPU 0. A port bound or moved with a raw hypercall must be
+ * routed with pvabi_evtchn_set_cpu. Not thread-safe for one port. */
+void pvabi_evtchn_set_cpu(evtchn_port_t port, unsigned int cpu);
+unsigned int pvabi_evtchn_cpu(evtchn_port_t port);
 
 /* EVTCHNOP wrappers (DOMID_SELF where a domain is asked): 0 or a negative
  * errno; the new port through *port. */

@@ -72,12 +72,29 @@ static inline unsigned long bsf(uint64_t x)
 	return r;
 }
 
+/* Takes port bit b of word w; 1 if this caller cleared it (so exactly one
+ * vCPU runs the handler of a port being moved between vCPUs). */
+static inline int take_pending(unsigned long w, unsigned long b)
+{
+	uint8_t was;
+
+	__asm__ volatile("lock btrq %2, %0; setc %1"
+			 : "+m"(shinfo->evtchn_pending[w]), "=q"(was)
+			 : "r"((uint64_t)b)
+			 : "memory", "cc");
+	return was;
+}
+
 /* Called from upcall.S with interrupts off. Linux's order: clear
  * upcall_pending, take the selector, then ack (clear pending) each port
- * before its handler so a new send raises a new upcall. */
+ * before its handler so a new send raises a new upcall. Only ports routed
+ * to this vCPU are taken (pvabi_evtchn_cpu_ports): a word can hold ports
+ * of several vCPUs, each of which gets its own upcall for them. */
 void pvabi_evtchn_do_upcall(void)
 {
-	volatile struct vcpu_info *vi = cur_vcpu_info();
+	unsigned int id = pvabi_cpu_id();
+	volatile struct vcpu_info *vi = registered[id] ? registered[id] : &shinfo->vcpu_info[id];
+	const uint64_t *mine = pvabi_evtchn_cpu_ports[id];
 
 	do {
 		uint64_t sel;
@@ -86,18 +103,15 @@ void pvabi_evtchn_do_upcall(void)
 		sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 		while (sel) {
 			unsigned long w = bsf(sel);
-			uint64_t bits = shinfo->evtchn_pending[w] & ~shinfo->evtchn_mask[w];
+			uint64_t bits = shinfo->evtchn_pending[w] & ~shinfo->evtchn_mask[w] & mine[w];
 
 			sel &= sel - 1;
 			while (bits) {
 				unsigned long b = bsf(bits), port = w * 64 + b;
 
 				bits &= bits - 1;
-				__asm__ volatile("lock btrq %1, %0"
-						 : "+m"(shinfo->evtchn_pending[w])
-						 : "r"(b)
-						 : "memory");
-				if (port < PVABI_EVTCHN_HANDLED_PORTS && handlers[port].fn)
+				if (take_pending(w, b) && port < PVABI_EVTCHN_HANDLED_PORTS &&
+				    handlers[port].fn)
 					handlers[port].fn((evtchn_port_t)port, handlers[port].arg);
 			}
 		}
@@ -117,6 +131,7 @@ static int map_shared_info(void)
 	shinfo = (struct shared_info *)shinfo_page;
 	/* Everything masked until a handler is bound. */
 	memset(shinfo->evtchn_mask, 0xff, sizeof(shinfo->evtchn_mask));
+	pvabi_evtchn_route_reset();
 	return 0;
 }
 
@@ -139,6 +154,11 @@ int pvabi_events_cpu_init(void)
 		return -XEN_EINVAL;
 	x2apic_enable();
 	return (int)pvabi_hvm_op(HVMOP_set_evtchn_upcall_vector, &u);
+}
+
+int pvabi_events_ap_init(void)
+{
+	return upcall_vector ? pvabi_events_cpu_init() : 0;
 }
 
 int pvabi_events_init(unsigned int vector)
@@ -230,32 +250,8 @@ long pvabi_evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport, evtchn_p
 	return r;
 }
 
-long pvabi_evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
-{
-	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
-	long r = pvabi_event_channel_op(EVTCHNOP_bind_virq, &b);
 
-	if (!r)
-		*port = b.port;
-	return r;
-}
 
-long pvabi_evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port)
-{
-	struct evtchn_bind_ipi b = { .vcpu = vcpu };
-	long r = pvabi_event_channel_op(EVTCHNOP_bind_ipi, &b);
-
-	if (!r)
-		*port = b.port;
-	return r;
-}
-
-long pvabi_evtchn_bind_vcpu(evtchn_port_t port, uint32_t vcpu)
-{
-	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
-
-	return pvabi_event_channel_op(EVTCHNOP_bind_vcpu, &b);
-}
 
 long pvabi_evtchn_send(evtchn_port_t port)
 {
@@ -264,21 +260,9 @@ long pvabi_evtchn_send(evtchn_port_t port)
 	return pvabi_event_channel_op(EVTCHNOP_send, &s);
 }
 
-long pvabi_evtchn_close(evtchn_port_t port)
-{
-	struct evtchn_close c = { .port = port };
-
-	return pvabi_event_channel_op(EVTCHNOP_close, &c);
-}
 
 long pvabi_evtchn_status(struct evtchn_status *st)
 {
 	return pvabi_event_channel_op(EVTCHNOP_status, st);
 }
 
-long pvabi_evtchn_reset(void)
-{
-	struct evtchn_reset r = { .dom = DOMID_SELF };
-
-	return pvabi_event_channel_op(EVTCHNOP_reset, &r);
-}

@@ -80,6 +80,10 @@ static PVABI_NORETURN void ap_start(struct pvabi_cpu *c)
 	__asm__ volatile("lgdt %0" : : "m"(gdt) : "memory");
 	__asm__ volatile("lidt %0" : : "m"(idt_desc) : "memory");
 	set_gs(c);
+	/* The kernel chose per-vCPU upcalls: this vCPU gets its own before
+	 * any of its code runs, so ports bound to it work from the start. */
+	if (pvabi_events_ap_init())
+		pvabi_panic("vCPU %u: no upcall vector", c->id);
 	c->entry(c->arg);
 	for (;;)
 		pvabi_vcpu_op(VCPUOP_down, c->id, NULL);

@@ -2,7 +2,9 @@
 # small pvabi kernel, linked into build/guests/<name>.elf. Hostile guests
 # name the forbidden instructions they execute on purpose (GUEST_ALLOW_*).
 
-TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle smp balloon conformance-memory bench-balloon conformance-time conformance-events bench-evtchn
+TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle smp balloon conformance-memory bench-balloon conformance-time conformance-events bench-evtchn \
+	conformance-smp \
+	evtchn-pair evtchn-hostile
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt
@@ -14,6 +16,9 @@ GUEST_LIBS_conformance-events := conflib
 GUEST_LIBS_conformance-memory := conflib
 GUEST_LIBS_smp := conflib
 GUEST_LIBS_conformance-time := conflib
+GUEST_LIBS_conformance-smp := conflib
+GUEST_LIBS_evtchn-pair := conflib
+GUEST_LIBS_evtchn-hostile := conflib
 
 $(OBJ)/guest/tests/guests/%.o: GUEST_CFLAGS += -Itests/guests/conflib
 

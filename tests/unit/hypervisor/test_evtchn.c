@@ -26,10 +26,11 @@ struct tdom {
 static struct tdom A, B;
 static int msis, msi_apic, msi_vec, extints, extint_vec, kicks;
 
-static void fake_msi(struct hv_domain *d, unsigned apic, uint8_t vec)
+static int fake_msi(struct hv_domain *d, unsigned apic, uint8_t vec)
 {
 	(void)d;
 	msis++, msi_apic = (int)apic, msi_vec = vec;
+	return 1; /* accepted */
 }
 
 static void fake_extint(struct hv_vcpu *v, uint8_t vec)
