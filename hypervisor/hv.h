@@ -172,6 +172,8 @@ struct hv_vcpu {
 	atomic_bool in_run;       /* [A] inside KVM_RUN (watchdog) */
 	atomic_uint_fast64_t exits; /* [A] KVM_RUN returns (watchdog) */
 	uint64_t wd_seen;         /* watchdog thread only */
+	uint64_t cpu_ns_final;    /* [L] the thread's CPU time when it ended */
+	bool thread_ended;        /* [L] cpu_ns_final is valid; the thread is gone */
 	pthread_mutex_t wait_lock; /* hv_wait.c: a sleeping vCPU and its wakers */
 	pthread_cond_t wait_cond;  /* [wait_lock] */
 

@@ -211,7 +211,9 @@ uint64_t hv_build_cpu_ns(struct hv_vm *vm)
 		struct timespec t;
 		clockid_t clk;
 
-		if (d->vcpus[i]->smp_started &&
+		if (d->vcpus[i]->thread_ended)
+			ns += d->vcpus[i]->cpu_ns_final;
+		else if (d->vcpus[i]->smp_started &&
 		    !pthread_getcpuclockid(d->vcpus[i]->thread, &clk) &&
 		    !clock_gettime(clk, &t))
 			ns += (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;

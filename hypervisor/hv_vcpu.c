@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hc.h"
@@ -12,6 +13,8 @@
 #include "hv_upcall.h"
 #include "hv_vcpu.h"
 #include "hv_vtime.h"
+
+static void record_cpu_time(struct hv_vcpu *v);
 
 /* The kvm_run of the vCPU this thread runs, for the signal handler. */
 static __thread struct kvm_run *tls_run;
@@ -116,10 +119,24 @@ static void *vcpu_thread(void *arg)
 	vcpu_loop(v);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	tls_run = NULL;
+	record_cpu_time(v);
 	if (write(v->dom->done_fd, &one, sizeof(one)) < 0)
 		hv_log(v->dom, HV_LOG_ERROR, "vCPU %u: cannot signal its end: %s", v->id,
 		       strerror(errno));
 	return NULL;
+}
+
+/* The thread's CPU clock dies with it: keep its final value for info. */
+static void record_cpu_time(struct hv_vcpu *v)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t))
+		return;
+	pthread_mutex_lock(&v->dom->lock);
+	v->cpu_ns_final = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+	v->thread_ended = true;
+	pthread_mutex_unlock(&v->dom->lock);
 }
 
 int hv_vcpu_start(struct hv_vcpu *v)

@@ -217,6 +217,10 @@ Test(daemon, wait_sees_start_and_guest_shutdown)
 	cr_assert_eq(w.state, HVCTL_STATE_SHUTDOWN);
 	cr_assert_eq(w.shutdown_reason, 0);
 	cr_assert(console_has(d, "nido "), "%s", console_of(d));
+	/* The CPU time a domain used outlives its vCPU threads. */
+	for (int n = 0; n < 100 && hvctl_info(h, d, &i) == 0 && i.cpu_ns == 0; n++)
+		usleep(10000);
+	cr_assert_gt(i.cpu_ns, 0, "CPU time of an ended domain");
 	cr_assert_eq(hvctl_pause(h, d), -ESRCH, "an ended domain cannot be paused");
 	cr_assert_eq(hvctl_destroy(h, d), 0);
 	cr_assert_eq(hvctl_wait(h, d, 0, 0, &w), -ESRCH);
