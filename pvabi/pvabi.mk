@@ -9,6 +9,7 @@ PVABI_SRCS := \
 	pvabi/src/events.c \
 	pvabi/src/events_cpu.c \
 	pvabi/src/start.c \
+	pvabi/src/cmdline.c \
 	pvabi/src/hypercall.c \
 	pvabi/src/memory.c \
 	pvabi/src/multicall.c \
@@ -44,3 +45,8 @@ $(1): $(2) $$(PVABI_LIB) $$(PVABI_LDS) $$(GUEST_INSN_CHECK)
 	$$(Q)$$(GUEST_INSN_CHECK) $(3) $$@.tmp
 	$$(Q)mv $$@.tmp $$@
 endef
+
+# The parts of pvabi that are plain C (no hypercalls) are also unit-tested
+# on the host, from the same sources.
+UNIT_OBJS_pvabi := $(OBJ)/host/pvabi/src/cmdline.o
+$(OBJ)/host/pvabi/src/cmdline.o: HOST_CFLAGS += -ffreestanding

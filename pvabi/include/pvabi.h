@@ -56,6 +56,16 @@ void pvabi_kernel_main(const struct pvabi_boot *boot);
 /* The boot information (same pointer as passed to pvabi_kernel_main). */
 const struct pvabi_boot *pvabi_boot_info(void);
 
+/* Command-line options (space-separated words, "key=value" or bare).
+ * pvabi_cmdline_get copies key's value (truncated to size - 1, NUL
+ * terminated) and returns 1, or returns 0 if key is absent.
+ * pvabi_cmdline_num returns key's leading decimal value, or absent if key
+ * is missing or does not start with a digit. pvabi_cmdline_has returns 1 if
+ * word appears as a whole word (e.g. "mode=spin"). */
+int pvabi_cmdline_get(const char *cmdline, const char *key, char *buf, size_t size);
+long pvabi_cmdline_num(const char *cmdline, const char *key, long absent);
+int pvabi_cmdline_has(const char *cmdline, const char *word);
+
 /* Entry points (for reference; the linker script names the ELF entry). */
 void pvabi_pvh_entry32(void);
 PVABI_NORETURN void pvabi_start(struct hvm_start_info *start_info);

@@ -13,17 +13,6 @@
 
 static uint64_t list[BATCH];
 
-static int cmdline_has(const char *cmdline, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = cmdline; *p; p++)
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, word, n) &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 /* One write per page, so that every frame of the region is host memory. */
 static void touch_region(void)
 {
@@ -111,7 +100,7 @@ void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
 	touch_region();
 	pvabi_memory_pages(XENMEM_current_reservation); /* measured before */
-	if (cmdline_has(boot->cmdline, "mode=hostile"))
+	if (pvabi_cmdline_has(boot->cmdline, "mode=hostile"))
 		hostile();
 	else
 		cycle();

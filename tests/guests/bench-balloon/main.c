@@ -14,17 +14,6 @@
 
 static uint64_t list[FRAMES];
 
-static int cmdline_has(const char *cmdline, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = cmdline; *p; p++)
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, word, n) &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 static void touch(void)
 {
 	for (uint64_t f = 0; f < FRAMES; f++)
@@ -34,7 +23,7 @@ static void touch(void)
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
 	uint32_t khz = pvabi_cpuid(boot->cpuid_base + XEN_CPUID_LEAF_TIME, 0).ecx;
-	unsigned order = cmdline_has(boot->cmdline, "order=9") ? 9 : 0;
+	unsigned order = pvabi_cmdline_has(boot->cmdline, "order=9") ? 9 : 0;
 	uint64_t n = order ? FRAMES / 512 : FRAMES, done = 0, t0, cycles;
 
 	for (uint64_t i = 0; i < n; i++)

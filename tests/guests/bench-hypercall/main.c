@@ -7,20 +7,6 @@
 
 #define DEFAULT_N 20000ul
 
-static unsigned long cmdline_n(const char *cmdline)
-{
-	for (const char *p = cmdline; *p; p++) {
-		if ((p == cmdline || p[-1] == ' ') && p[0] == 'n' && p[1] == '=') {
-			unsigned long n = 0;
-
-			for (p += 2; *p >= '0' && *p <= '9'; p++)
-				n = n * 10 + (unsigned long)(*p - '0');
-			return n ? n : DEFAULT_N;
-		}
-	}
-	return DEFAULT_N;
-}
-
 /* n calls of stub 17 with RDI = RSI = 0; the loop is as short as it can be
  * because every instruction of it may be emulated. */
 static void null_hypercalls(unsigned long n)
@@ -38,7 +24,8 @@ static void null_hypercalls(unsigned long n)
 
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
-	unsigned long n = cmdline_n(boot->cmdline);
+	long arg = pvabi_cmdline_num(boot->cmdline, "n", 0);
+	unsigned long n = arg > 0 ? (unsigned long)arg : DEFAULT_N;
 	uint32_t khz = pvabi_cpuid(boot->cpuid_base + XEN_CPUID_LEAF_TIME, 0).ecx;
 	uint64_t t0, cycles, ns_x1000 = 0;
 

@@ -13,22 +13,6 @@ volatile struct shared_info *ct_shinfo;
 volatile struct vcpu_info *ct_vcpu;
 evtchn_port_t ct_timer_port;
 
-static long cmdline_num(const char *cmdline, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; *p; p++) {
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
-			long v = 0;
-
-			for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (*p - '0');
-			return v;
-		}
-	}
-	return -1;
-}
-
 static long setup(void)
 {
 	struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
@@ -48,7 +32,7 @@ static long setup(void)
 
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
-	long bench = cmdline_num(boot->cmdline, "bench");
+	long bench = pvabi_cmdline_num(boot->cmdline, "bench", -1);
 	long rc = setup();
 
 	if (bench > 0) {
@@ -60,7 +44,7 @@ void pvabi_kernel_main(const struct pvabi_boot *boot)
 	conf_init();
 	conf_check("time.setup", rc);
 	if (rc == 0) {
-		ct_clock_checks(cmdline_num(boot->cmdline, "host_utc"));
+		ct_clock_checks(pvabi_cmdline_num(boot->cmdline, "host_utc", -1));
 		ct_timer_checks();
 	}
 	conf_done();

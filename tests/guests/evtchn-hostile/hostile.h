@@ -4,7 +4,6 @@
 
 #include "conf.h"
 
-long hostile_arg(const char *cmdline, const char *key);
 /* mode=storm: floods sends forever (prints "STORM START" first). */
 PVABI_NORETURN void hostile_storm(void);
 /* mode=hostile: bad event-channel and vcpu_info requests, CHECK lines. */

@@ -7,34 +7,19 @@
  * holding its registered vcpu_info; it reports CHECK lines and powers off. */
 #include "hostile.h"
 
-long hostile_arg(const char *cmdline, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; *p; p++) {
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
-			long v = 0;
-
-			for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (*p - '0');
-			return v;
-		}
-	}
-	return -1;
-}
-
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
 	const char *c = boot->cmdline;
 
-	if (!strncmp(c, "mode=storm", 10))
+	if (pvabi_cmdline_has(c, "mode=storm"))
 		hostile_storm();
-	if (strncmp(c, "mode=hostile", 12))
+	if (!pvabi_cmdline_has(c, "mode=hostile"))
 		pvabi_panic("evtchn-hostile: mode=storm or mode=hostile");
 	conf_init();
 	if (pvabi_events_init(0xf3))
 		pvabi_panic("evtchn-hostile: no events");
-	hostile_probe((domid_t)hostile_arg(c, "victim"), (evtchn_port_t)hostile_arg(c, "vport"));
+	hostile_probe((domid_t)pvabi_cmdline_num(c, "victim", -1),
+		      (evtchn_port_t)pvabi_cmdline_num(c, "vport", -1));
 	hostile_vcpu_info();
 	conf_done();
 }

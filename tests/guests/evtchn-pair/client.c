@@ -29,14 +29,17 @@ static long bind(domid_t dom, long rport, evtchn_port_t *local)
 
 void pair_client(domid_t server, unsigned int n, const char *cmdline)
 {
-	long port = pair_arg(cmdline, "port"), bye = pair_arg(cmdline, "bye");
+	long port = pvabi_cmdline_num(cmdline, "port", -1);
+	long bye = pvabi_cmdline_num(cmdline, "bye", -1);
 	evtchn_port_t local = 0, lbye = 0, junk = 0;
 	struct evtchn_status st;
 	long rc;
 
 	rounds = n;
-	conf_check("pair.bind_offered_to_other", bind(server, pair_arg(cmdline, "other"), &junk));
-	conf_check("pair.bind_closed_offer", bind(server, pair_arg(cmdline, "closed"), &junk));
+	conf_check("pair.bind_offered_to_other",
+		   bind(server, pvabi_cmdline_num(cmdline, "other", -1), &junk));
+	conf_check("pair.bind_closed_offer",
+		   bind(server, pvabi_cmdline_num(cmdline, "closed", -1), &junk));
 	conf_check("pair.bind_never_allocated", bind(server, 4095, &junk));
 	conf_check("pair.bind_port0", bind(server, 0, &junk));
 	conf_check("pair.bind_no_such_domain", bind(DOMID_FIRST_RESERVED - 1, 1, &junk));

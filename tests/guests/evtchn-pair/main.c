@@ -7,22 +7,6 @@
  * "PAIR COUNT <n>" and power off. */
 #include "pair.h"
 
-long pair_arg(const char *cmdline, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = cmdline; *p; p++) {
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
-			long v = 0;
-
-			for (p += klen + 1; *p >= '0' && *p <= '9'; p++)
-				v = v * 10 + (*p - '0');
-			return v;
-		}
-	}
-	return -1;
-}
-
 void pair_wait(volatile unsigned int *count, unsigned int n)
 {
 	/* sti's one-instruction shadow makes "sti; hlt" atomic: an upcall
@@ -48,30 +32,19 @@ long pair_status(evtchn_port_t port, struct evtchn_status *st)
 	return rc ? rc : (long)st->status;
 }
 
-static int role_is(const char *cmdline, const char *role)
-{
-	const char *p = cmdline;
-	size_t len = strlen(role);
-
-	for (; *p; p++)
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, "role=", 5) &&
-		    !strncmp(p + 5, role, len) && (p[5 + len] == ' ' || p[5 + len] == 0))
-			return 1;
-	return 0;
-}
-
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
-	long peer = pair_arg(boot->cmdline, "peer"), n = pair_arg(boot->cmdline, "n");
+	long peer = pvabi_cmdline_num(boot->cmdline, "peer", -1);
+	long n = pvabi_cmdline_num(boot->cmdline, "n", -1);
 
 	if (peer <= 0 || peer >= DOMID_FIRST_RESERVED || n <= 0)
 		pvabi_panic("evtchn-pair: need peer=<domid> n=<rounds>");
 	conf_init();
 	if (pvabi_events_init(PAIR_VECTOR))
 		pvabi_panic("evtchn-pair: no events");
-	if (role_is(boot->cmdline, "server"))
+	if (pvabi_cmdline_has(boot->cmdline, "role=server"))
 		pair_server((domid_t)peer, (unsigned int)n);
-	else if (role_is(boot->cmdline, "client"))
+	else if (pvabi_cmdline_has(boot->cmdline, "role=client"))
 		pair_client((domid_t)peer, (unsigned int)n, boot->cmdline);
 	else
 		pvabi_panic("evtchn-pair: role=server or role=client");

@@ -7,7 +7,6 @@
 #define PAIR_VECTOR 0xf3
 
 /* The value of "key=<decimal>" on the command line, or -1. */
-long pair_arg(const char *cmdline, const char *key);
 /* Halts with interrupts on until *count reaches n (upcalls end each hlt). */
 void pair_wait(volatile unsigned int *count, unsigned int n);
 /* 1 if port is pending; clears it (the guest's own ack). */

@@ -4,20 +4,9 @@
  * hypervisor). Prints "idle: <mode>" first so the test knows it is up. */
 #include <pvabi.h>
 
-static int cmdline_has(const char *cmdline, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = cmdline; *p; p++)
-		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, word, n) &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 void pvabi_kernel_main(const struct pvabi_boot *boot)
 {
-	if (cmdline_has(boot->cmdline, "mode=spin")) {
+	if (pvabi_cmdline_has(boot->cmdline, "mode=spin")) {
 		pvabi_printf("idle: spin\n");
 		for (;;)
 			__asm__ volatile("pause");
