@@ -7,6 +7,7 @@
 #   make test       unit + integration tests, ends with a TESTS: line
 #   make test-asan  the same with host programs under ASan + UBSan
 #   make bench      benchmarks (BENCH lines, build/bench/results.txt)
+#   make fuzz       fuzz the xenstore daemon (FUZZ_TIME=600 seconds)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands
 
@@ -78,11 +79,14 @@ $(OBJ)/guest/%.o: %.S
 
 include pvabi/pvabi.mk
 include hypervisor/hypervisor.mk
+include toolstack/stored/stored.mk
+include toolstack/xsclient/xsclient.mk
 include guest-kernel-patches/nido/nido.mk
 include tests/guests/guests.mk
 include tests/unit/unit.mk
 include tests/integration/integration.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 all: $(ALL_HOST_PROGS) $(ALL_GUESTS)
 
@@ -120,6 +124,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

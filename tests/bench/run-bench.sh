@@ -133,8 +133,36 @@ bench_evtchn_pingpong() {
 	emit evtchn_host_eventfd "$floor" ns "$(median < "$out/ephost.txt")"
 }
 
+# xenstore_read / _write / _directory / _txn / _read_8clients: requests per
+# second (xenstore_txn: start + write + commit per unit) from libxsclient
+# through a private hospes-stored's socket, one client (8 for
+# read_8clients). Baseline: the same request bytes and reply lengths with a
+# bare single-threaded echo server on a UNIX socket, in the same process
+# (xs_bench). Higher is better; goal ratio >= 0.5 for reads.
+bench_xenstore() {
+	n=${XS_N:-10000}
+	dir=$(mktemp -d)
+	"$build/bin/hospes-stored" --socket "$dir/xs.sock" --state-dir "$dir" 2>"$dir/log" &
+	xs=$!
+	for _ in $(seq 50); do [ -S "$dir/xs.sock" ] && break; sleep 0.1; done
+	for _ in $(seq "$rounds"); do
+		rm -f "$dir/echo.sock"
+		"$build/bin/bench/xs_bench" "$dir/xs.sock" "$dir/echo.sock" "$n" >> "$dir/xs.txt"
+	done
+	kill "$xs" 2>/dev/null; wait "$xs" 2>/dev/null || true
+	for w in read write directory txn read_8clients; do
+		awk -v k="xenstore_$w" '$1 == k { print $2 }' "$dir/xs.txt" > "$out/xs_v.txt"
+		awk -v k="xenstore_$w" '$1 == k { print $3 }' "$dir/xs.txt" > "$out/xs_b.txt"
+		[ -s "$out/xs_v.txt" ] || { echo "bench: xenstore_$w: no figure" >&2; rm -rf "$dir"; exit 1; }
+		unit=req/s; [ "$w" = txn ] && unit=txn/s
+		emit "xenstore_$w" "$(median < "$out/xs_v.txt")" "$unit" "$(median < "$out/xs_b.txt")"
+	done
+	rm -rf "$dir"
+}
+
 case "$only" in
 "" | hypercall_null | hypercall_null_bare_out) bench_hypercall_null ;;
+xenstore_*) ;; # below
 evtchn_pingpong | evtchn_host_eventfd) ;; # below
 timer_lateness_p99 | timer_lateness_mean) ;; # below
 balloon_free | balloon_free_2m) ;; # below
@@ -151,4 +179,8 @@ esac
 
 case "$only" in
 "" | evtchn_pingpong | evtchn_host_eventfd) bench_evtchn_pingpong ;;
+esac
+
+case "$only" in
+"" | xenstore_*) bench_xenstore ;;
 esac
