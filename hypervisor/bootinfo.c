@@ -40,13 +40,41 @@ static bool take(uint64_t *top, uint64_t size, uint64_t floor)
 	return true;
 }
 
+static unsigned memmap_entries(const struct hv_mem *mem, const struct bootinfo_req *req)
+{
+	return mem->nr_ranges + (req->store_page ? 1 : 0);
+}
+
+/* RAM ranges in address order; with the xenstore page the first range
+ * loses its last page to a reserved entry right after it. */
+static void memmap_fill(const struct hv_mem *mem, const struct bootinfo_req *req,
+			struct hvm_memmap_table_entry *map)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < mem->nr_ranges; i++) {
+		map[n++] = (struct hvm_memmap_table_entry){ .addr = mem->ranges[i].gpa,
+							    .size = mem->ranges[i].size,
+							    .type = XEN_HVM_MEMMAP_TYPE_RAM };
+		if (i == 0 && req->store_page) {
+			map[0].size -= HV_PAGE_SIZE;
+			map[n++] = (struct hvm_memmap_table_entry){
+				.addr = bootinfo_store_gpa(mem),
+				.size = HV_PAGE_SIZE,
+				.type = XEN_HVM_MEMMAP_TYPE_RESERVED };
+		}
+	}
+}
+
 static void write_info(const struct hv_mem *mem, const struct bootinfo_req *req,
 		       const struct bootinfo_result *res, uint64_t at, const char *cmdline,
 		       size_t cmdlen)
 {
+	unsigned nr_map = memmap_entries(mem, req);
 	uint64_t mm = at + sizeof(struct hvm_start_info);
-	uint64_t ml = mm + mem->nr_ranges * sizeof(struct hvm_memmap_table_entry);
+	uint64_t ml = mm + nr_map * sizeof(struct hvm_memmap_table_entry);
 	uint64_t cl = ml + req->nr_modules * sizeof(struct hvm_modlist_entry);
+	struct hvm_memmap_table_entry map[HV_MEM_MAX_RANGES + 1];
 	struct hvm_start_info si = {
 		.magic = XEN_HVM_START_MAGIC_VALUE,
 		.version = 1,
@@ -54,16 +82,12 @@ static void write_info(const struct hv_mem *mem, const struct bootinfo_req *req,
 		.modlist_paddr = req->nr_modules ? ml : 0,
 		.cmdline_paddr = cl,
 		.memmap_paddr = mm,
-		.memmap_entries = mem->nr_ranges,
+		.memmap_entries = nr_map,
 	};
 
 	memcpy(gmem_gpa_ptr(mem, at, sizeof(si)), &si, sizeof(si));
-	for (unsigned i = 0; i < mem->nr_ranges; i++) {
-		struct hvm_memmap_table_entry e = { .addr = mem->ranges[i].gpa,
-						    .size = mem->ranges[i].size,
-						    .type = XEN_HVM_MEMMAP_TYPE_RAM };
-		memcpy(gmem_gpa_ptr(mem, mm + i * sizeof(e), sizeof(e)), &e, sizeof(e));
-	}
+	memmap_fill(mem, req, map);
+	memcpy(gmem_gpa_ptr(mem, mm, nr_map * sizeof(map[0])), map, nr_map * sizeof(map[0]));
 	for (unsigned i = 0; i < req->nr_modules; i++) {
 		struct hvm_modlist_entry e = { .paddr = res->module_gpa[i],
 					       .size = req->modules[i].size };
@@ -82,13 +106,19 @@ int bootinfo_build(const struct hv_mem *mem, const struct bootinfo_req *req,
 	 * higher up, e.g. in the second range). */
 	uint64_t floor = req->kernel_hi <= end ? req->kernel_hi : 0;
 	uint64_t info = sizeof(struct hvm_start_info) +
-			mem->nr_ranges * sizeof(struct hvm_memmap_table_entry) +
+			memmap_entries(mem, req) * sizeof(struct hvm_memmap_table_entry) +
 			req->nr_modules * sizeof(struct hvm_modlist_entry) + cmdlen + 1;
 	int r = check_request(req, cmdlen, err, errlen);
 
 	if (r)
 		return r;
 	memset(res, 0, sizeof(*res));
+	if (req->store_page) {
+		if (!take(&top, HV_PAGE_SIZE, floor))
+			goto nomem;
+		res->store_gpa = top;
+		memset(gmem_gpa_ptr(mem, top, HV_PAGE_SIZE), 0, HV_PAGE_SIZE);
+	}
 	for (unsigned i = 0; i < req->nr_modules; i++) {
 		if (!take(&top, req->modules[i].size, floor))
 			goto nomem;

@@ -3,6 +3,7 @@
 #ifndef HOSPES_BOOTINFO_H
 #define HOSPES_BOOTINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,15 +23,25 @@ struct bootinfo_req {
 	unsigned nr_modules;
 	const struct bootinfo_module *modules;
 	uint64_t kernel_lo, kernel_hi; /* loaded extent, must not be overlapped */
+	bool store_page; /* reserve the xenstore ring page (BOOTINFO_STORE_GPA) */
 };
 
 struct bootinfo_result {
 	uint64_t start_info;                      /* GPA, goes in EBX */
 	uint64_t module_gpa[BOOTINFO_MAX_MODULES];
+	uint64_t store_gpa; /* the zeroed xenstore ring page, 0 without store_page */
 };
 
+/* With store_page, the last page of the first RAM range is the xenstore
+ * ring: zeroed and reported as a reserved memory-map entry; modules and
+ * boot information go below it. */
+static inline uint64_t bootinfo_store_gpa(const struct hv_mem *mem)
+{
+	return mem->ranges[0].gpa + mem->ranges[0].size - HV_PAGE_SIZE;
+}
+
 /* Places everything at the top of the first RAM range, page-aligned and
- * descending: module 0 highest, then one region with start_info, memory map,
+ * descending: the xenstore page (if asked) highest, then module 0, then one region with start_info, memory map,
  * module list and command line. Returns 0, or -E2BIG / -ENOMEM with a
  * message in err. Pure: writes only into mem. */
 int bootinfo_build(const struct hv_mem *mem, const struct bootinfo_req *req,

@@ -116,6 +116,9 @@ bool evtchn_frames_in_use(struct hv_domain *d, uint64_t lo, uint64_t hi)
 {
 	struct evtchn_domain *ev = d->evtchn;
 
+	/* The xenstore ring page is the toolstack's, never the guest's to give back. */
+	if (d->store_gpfn && d->store_gpfn >= lo && d->store_gpfn < hi)
+		return true;
 	if (!ev)
 		return false;
 	/* shinfo_gpfn changes only under the maplock's write side too. */

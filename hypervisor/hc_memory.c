@@ -102,23 +102,31 @@ int64_t hc_memop_maximum_gpfn(struct hv_vcpu *v, uint64_t arg)
 	return r ? r : (int64_t)(v->dom->mem.span / HV_PAGE_SIZE - 1);
 }
 
-/* The map given in hvm_start_info: one RAM entry per range. As in Xen, a
- * buffer with fewer entries gets the first ones and nr_entries says how
+/* The map given in hvm_start_info: one RAM entry per range, the xenstore
+ * page (if any) a reserved entry cut from the end of the first. As in Xen,
+ * a buffer with fewer entries gets the first ones and nr_entries says how
  * many were written; there is no error for a short buffer. */
 int64_t hc_memop_memory_map(struct hv_vcpu *v, uint64_t arg)
 {
 	const struct hv_mem *m = &v->dom->mem;
-	struct xen_e820_entry e[HV_MEM_MAX_RANGES];
+	uint64_t store = v->dom->store_gpfn * HV_PAGE_SIZE;
+	struct xen_e820_entry e[HV_MEM_MAX_RANGES + 1];
 	struct xen_memory_map map;
+	unsigned n = 0;
 
 	if (gmem_copy_from_guest(v, &map, arg, sizeof(map)))
 		return -XEN_EFAULT;
 	if (!m->nr_ranges)
 		return -XEN_ENOSYS; /* no map was set for the domain */
-	if (map.nr_entries > m->nr_ranges)
-		map.nr_entries = m->nr_ranges;
-	for (unsigned i = 0; i < map.nr_entries; i++)
-		e[i] = (struct xen_e820_entry){ m->ranges[i].gpa, m->ranges[i].size, XEN_E820_RAM };
+	for (unsigned i = 0; i < m->nr_ranges; i++) {
+		e[n++] = (struct xen_e820_entry){ m->ranges[i].gpa, m->ranges[i].size, XEN_E820_RAM };
+		if (i == 0 && store) {
+			e[0].size -= HV_PAGE_SIZE;
+			e[n++] = (struct xen_e820_entry){ store, HV_PAGE_SIZE, XEN_E820_RESERVED };
+		}
+	}
+	if (map.nr_entries > n)
+		map.nr_entries = n;
 	if (gmem_copy_to_guest(v, map.buffer, e, map.nr_entries * sizeof(e[0])) ||
 	    gmem_copy_to_guest(v, arg, &map, sizeof(map)))
 		return -XEN_EFAULT;

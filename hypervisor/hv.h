@@ -154,6 +154,11 @@ struct hv_domain {
 	/* Events (evtchn.h): ports, shared_info, vcpu_info, upcalls, HVM
 	 * params; its own lock legend. Created by hv_domain_init. */
 	struct evtchn_domain *evtchn; /* [I] */
+
+	/* Xenstore page (hv_store.c): the ring frame and its port, 0 = none.
+	 * Set by the builder before anything runs. */
+	uint64_t store_gpfn;  /* [I] */
+	uint32_t store_port;  /* [I] */
 };
 
 /* One thread per vCPU. regs/sregs point into kvm_run's sync area (or, in

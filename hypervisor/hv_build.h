@@ -20,6 +20,7 @@ struct hv_build_cfg {
 	unsigned nr_modules;
 	const char *modules[BOOTINFO_MAX_MODULES];
 	unsigned watchdog_ms; /* 0 = HV_WATCHDOG_DEFAULT_MS */
+	bool xenstore;        /* xenstore ring page and port (hv_store.h) */
 };
 
 /* A built domain and everything it owns. dom is first so that a domain

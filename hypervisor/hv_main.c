@@ -17,7 +17,7 @@
 static const char usage_text[] =
 	"usage: hospes-hv run KERNEL.elf --mem SIZE [--cmdline STR] [--module FILE]...\n"
 	"                     [--vcpus N] [--watchdog-ms N] [--verbose]\n"
-	"                     [--maxmem SIZE] [--host-mem SIZE] [--mem-stats]\n"
+"                     [--maxmem SIZE] [--host-mem SIZE] [--mem-stats] [--xenstore]\n"
 	"       hospes-hv daemon --socket PATH --state-dir DIR [--verbose]\n"
 	"       hospes-hv --help | --version\n"
 	"\n"
@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"--maxmem: the most the guest may hold (>= --mem, default --mem);\n"
 	"--host-mem: budget for all domains' memory; --mem-stats: log the\n"
 	"domain's pages and its RAM's host memory when the guest asks for its\n"
-	"current reservation and at its end.\n";
+	"current reservation and at its end; --xenstore: give the guest a\n"
+	"xenstore ring page and port (HVM_PARAM_STORE_PFN/STORE_EVTCHN).\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -118,6 +119,10 @@ static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
 	}
 	if (!strcmp(argv[*i], "--mem-stats")) {
 		hv_mem_stats = true;
+		return 0;
+	}
+	if (!strcmp(argv[*i], "--xenstore")) {
+		o->xenstore = true;
 		return 0;
 	}
 	if ((v = value_of(argc, argv, i, "--cmdline"))) {

@@ -47,7 +47,8 @@ static void run_cfg(struct hv_build_cfg *c, const struct hv_run_opts *o)
 {
 	*c = (struct hv_build_cfg){ .kernel = o->kernel, .mem = o->mem, .maxmem = o->maxmem,
 				    .vcpus = o->vcpus ? o->vcpus : 1, .cmdline = o->cmdline,
-				    .nr_modules = o->nr_modules, .watchdog_ms = o->watchdog_ms };
+				    .nr_modules = o->nr_modules, .watchdog_ms = o->watchdog_ms,
+				    .xenstore = o->xenstore };
 	for (unsigned i = 0; i < o->nr_modules; i++)
 		c->modules[i] = o->modules[i];
 }

@@ -2,6 +2,7 @@
 #ifndef HOSPES_HV_RUN_H
 #define HOSPES_HV_RUN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bootinfo.h"
@@ -15,6 +16,7 @@ struct hv_run_opts {
 	unsigned nr_modules;
 	const char *modules[BOOTINFO_MAX_MODULES];
 	unsigned watchdog_ms;
+	bool xenstore; /* --xenstore: ring page and port (hv_store.h) */
 };
 
 /* Boots the kernel and runs it until it ends; returns the exit status

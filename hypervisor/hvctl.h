@@ -31,6 +31,7 @@ struct hvctl_domain_config {
 	unsigned nr_modules;
 	const char *modules[HVCTL_MAX_MODULES];
 	bool start;         /* start vCPU 0 at once */
+	bool xenstore;      /* xenstore ring page and port (info: store_pfn/port) */
 };
 
 int hvctl_create(struct hvctl *h, const struct hvctl_domain_config *cfg, uint32_t *domid);

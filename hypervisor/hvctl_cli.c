@@ -11,7 +11,8 @@
 static const char usage_text[] =
 	"usage: hospes-hvctl [--socket PATH] COMMAND [ARGS]\n"
 	"  create KERNEL --mem SIZE [--maxmem SIZE] [--vcpus N] [--cmdline STR]\n"
-	"         [--module FILE]... [--paused]     print the new domain id\n"
+	"         [--module FILE]... [--paused] [--xenstore]\n"
+	"                                           print the new domain id\n"
 	"  start|pause|unpause|destroy DOMID\n"
 	"  info DOMID                               key: value lines\n"
 	"  list                                     one domain id per line\n"
@@ -54,11 +55,11 @@ static void print_info(const struct hvctl_dominfo *i)
 {
 	printf("domid: %u\nstate: %s\ngeneration: %u\nshutdown_reason: %u\nvcpus: %u\n"
 	       "online_vcpus: %u\nmem_cur_bytes: %llu\nmem_max_bytes: %llu\ncpu_ns: %llu\n"
-	       "owner_uid: %u\nowner_pid: %u\n",
+	       "owner_uid: %u\nowner_pid: %u\nstore_pfn: %llu\nstore_port: %u\n",
 	       i->domid, i->state < 7 ? state_names[i->state] : "unknown", i->generation,
 	       i->shutdown_reason, i->vcpus, i->online_vcpus, (unsigned long long)i->mem_cur_bytes,
 	       (unsigned long long)i->mem_max_bytes, (unsigned long long)i->cpu_ns, i->owner_uid,
-	       i->owner_pid);
+	       i->owner_pid, (unsigned long long)i->store_pfn, i->store_port);
 }
 
 static int cmd_create(struct hvctl *h, int argc, char **argv)
@@ -72,6 +73,10 @@ static int cmd_create(struct hvctl *h, int argc, char **argv)
 
 		if (!strcmp(a, "--paused")) {
 			c.start = false;
+			continue;
+		}
+		if (!strcmp(a, "--xenstore")) {
+			c.xenstore = true;
 			continue;
 		}
 		if (a[0] != '-') {

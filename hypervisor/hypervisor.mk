@@ -53,6 +53,7 @@ HV_MAIN_SRCS := \
 	hypervisor/hv_balloon_fault.c \
 	hypervisor/hv_watchdog.c \
 	hypervisor/hv_build.c \
+	hypervisor/hv_store.c \
 	hypervisor/hv_run.c \
 	hypervisor/hv_daemon.c \
 	hypervisor/hv_ctl_conn.c \

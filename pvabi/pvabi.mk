@@ -21,7 +21,10 @@ PVABI_SRCS := \
 	pvabi/src/traps.c \
 	pvabi/src/shutdown.c \
 	pvabi/src/smp.c \
-	pvabi/src/time.c
+	pvabi/src/time.c \
+	pvabi/src/xenbus_ring.c \
+	pvabi/src/xenbus_api.c \
+	pvabi/src/xenbus.c
 
 PVABI_OBJS := $(patsubst %,$(OBJ)/guest/%.o,$(basename $(PVABI_SRCS)))
 PVABI_LIB := $(BUILD)/lib/libpvabi.a
@@ -48,5 +51,6 @@ endef
 
 # The parts of pvabi that are plain C (no hypercalls) are also unit-tested
 # on the host, from the same sources.
-UNIT_OBJS_pvabi := $(OBJ)/host/pvabi/src/cmdline.o
-$(OBJ)/host/pvabi/src/cmdline.o: HOST_CFLAGS += -ffreestanding
+UNIT_OBJS_pvabi := $(OBJ)/host/pvabi/src/cmdline.o $(OBJ)/host/pvabi/src/xenbus_ring.o \
+	$(OBJ)/host/pvabi/src/xenbus_api.o
+$(UNIT_OBJS_pvabi): HOST_CFLAGS += -ffreestanding

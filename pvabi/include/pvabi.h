@@ -465,6 +465,60 @@ int pvabi_set_idt_gate(unsigned int vector, void (*handler)(void));
 /* Name of exception vector v, e.g. "#PF page fault"; "interrupt" for v >= 32. */
 const char *pvabi_exception_name(unsigned int vector);
 
+/* ---- Xenstore client (xenbus.c, xenbus_api.c, xenbus_ring.c) ---------- */
+
+/* The xenstore protocol over the domain's ring page (SPEC.md §13). One
+ * request at a time: not thread-safe, call from one vCPU, never from an
+ * event-channel handler (watch handlers may). Paths may be absolute or
+ * relative (the daemon resolves relative ones under /local/domain/<domid>).
+ * tx is a transaction id from
+ * pvabi_xenbus_transaction_start, or 0 for none. Errors: negative Xen
+ * errno; an XS_ERROR reply gives the errno its name stands for (unknown
+ * names -EINVAL); -EIO once the ring or a reply was malformed (a length
+ * above XENSTORE_PAYLOAD_MAX, indices more than a ring apart): the
+ * connection then stays unusable. */
+
+/* Reads HVM_PARAM_STORE_PFN and _EVTCHN (either 0: -ENOENT, xenstore not
+ * offered), masks the port (it is waited on with SCHEDOP_poll, never
+ * taken by the upcall) and blocks until the page's connection field is
+ * XENSTORE_CONNECTED. Needs pvabi_events_init* first (-EINVAL otherwise)
+ * and the ring frame below 4 GiB (identity map). Idempotent. */
+int pvabi_xenbus_init(void);
+/* READ / DIRECTORY: the reply (a value; or child names each followed by
+ * NUL) is copied to buf, truncated to size - 1 bytes and NUL-terminated
+ * (if size > 0). Returns the full reply length: >= size means truncated. */
+long pvabi_xenbus_read(uint32_t tx, const char *path, char *buf, size_t size);
+long pvabi_xenbus_directory(uint32_t tx, const char *path, char *buf, size_t size);
+/* WRITE (value without its NUL), MKDIR, RM: 0 or a negative errno. */
+int pvabi_xenbus_write(uint32_t tx, const char *path, const char *value);
+int pvabi_xenbus_mkdir(uint32_t tx, const char *path);
+int pvabi_xenbus_rm(uint32_t tx, const char *path);
+/* Transactions: start gives a non-zero id in *tx; end commits (abort 0) or
+ * aborts; a conflicting commit returns -EAGAIN and the caller redoes the
+ * whole transaction. */
+int pvabi_xenbus_transaction_start(uint32_t *tx);
+int pvabi_xenbus_transaction_end(uint32_t tx, int abort);
+
+/* Watches (at most 16, tokens unique and shorter than 64 bytes). Events
+ * that arrive while a reply is awaited are queued in arrival order and
+ * delivered by pvabi_xenbus_dispatch (which also takes events already on
+ * the ring, without waiting) or pvabi_xenbus_wait_event (blocks until at
+ * least one was delivered); both return the number of handlers called
+ * (events for tokens no longer watched are discarded) or a negative errno.
+ * fn runs in the caller's context; it may issue requests but not dispatch,
+ * and path/token are valid only during the call. The
+ * server's immediate first event for a new watch is delivered like any
+ * other. The queue holds 16 KiB of payloads; events that do not fit are
+ * dropped and counted (pvabi_xenbus_events_dropped). watch: 0, -EEXIST
+ * (token in use), -ENOSPC (table full), -EINVAL or the server's error;
+ * unwatch: -ENOENT for an unknown token. */
+typedef void (*pvabi_xenbus_watch_fn)(const char *path, const char *token, void *arg);
+int pvabi_xenbus_watch(const char *path, const char *token, pvabi_xenbus_watch_fn fn, void *arg);
+int pvabi_xenbus_unwatch(const char *path, const char *token);
+int pvabi_xenbus_dispatch(void);
+int pvabi_xenbus_wait_event(void);
+uint32_t pvabi_xenbus_events_dropped(void);
+
 /* ---- Strings (freestanding replacements; the compiler may call the
  * mem* ones on its own) ----------------------------------------------------- */
 

@@ -4,7 +4,7 @@
 
 TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle smp balloon conformance-memory bench-balloon conformance-time conformance-events bench-evtchn \
 	conformance-smp \
-	evtchn-pair evtchn-hostile
+	evtchn-pair evtchn-hostile conformance-store
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt
@@ -17,6 +17,7 @@ GUEST_LIBS_conformance-memory := conflib
 GUEST_LIBS_smp := conflib
 GUEST_LIBS_conformance-time := conflib
 GUEST_LIBS_conformance-smp := conflib
+GUEST_LIBS_conformance-store := conflib
 GUEST_LIBS_evtchn-pair := conflib
 GUEST_LIBS_evtchn-hostile := conflib
 

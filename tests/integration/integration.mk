@@ -41,3 +41,7 @@ $(TESTBIN)/integration/test_interdomain: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_interdomain.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_isolation: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_isolation.o: HOST_CFLAGS += -Ihypervisor
+
+# Xenstore ring page and port: run mode and through the daemon fixture.
+$(TESTBIN)/integration/test_store_page: $(DAEMON_FIXTURE) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_store_page.o: HOST_CFLAGS += -Ihypervisor

@@ -68,6 +68,8 @@ struct hvctl_create {
 };
 _Static_assert(sizeof(struct hvctl_create) == 32 + 256 + 1024 + 4 * 256, "hvctl_create");
 #define HVCTL_CREATE_START 1u /* start vCPU 0 right away */
+/* Give the guest a xenstore ring page and port (SPEC.md §1.4, §13). */
+#define HVCTL_CREATE_XENSTORE 2u
 
 struct hvctl_domid {
 	uint32_t domid;
@@ -134,8 +136,11 @@ struct hvctl_dominfo {
 	uint64_t cpu_ns;          /* host CPU time of its vCPU threads */
 	uint32_t owner_uid;       /* creator, from its socket credentials */
 	uint32_t owner_pid;
+	uint64_t store_pfn;       /* xenstore ring frame, 0 = no xenstore page */
+	uint32_t store_port;      /* guest port unbound for dom 0, 0 = none */
+	uint32_t pad2;
 };
-_Static_assert(sizeof(struct hvctl_dominfo) == 64, "hvctl_dominfo");
+_Static_assert(sizeof(struct hvctl_dominfo) == 80, "hvctl_dominfo");
 
 struct hvctl_bind_reply {
 	struct hvctl_reply r;

@@ -71,6 +71,37 @@ Test(bootinfo, memmap_5g_has_two_ranges)
 	cr_assert_str_eq((const char *)at(si->cmdline_paddr, 1), "", "no --cmdline: empty string");
 }
 
+/* The xenstore page: the last frame of the first range, zeroed, a reserved
+ * entry between the two RAM entries; the boot data moves below it. */
+Test(bootinfo, store_page_is_reserved_at_the_top_of_the_first_range)
+{
+	struct bootinfo_req req = { .kernel_lo = 0x100000, .kernel_hi = 0x200000,
+				    .store_page = true };
+	uint64_t page = (3ull << 30) - 4096;
+
+	cr_assert_eq(gmem_ram_create(&mem, 5ull << 30, "test-bootinfo"), 0);
+	memset(at(page, 4096), 0xa5, 4096);
+	cr_assert_eq(bootinfo_build(&mem, &req, &res, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(res.store_gpa, page);
+	cr_assert_eq(bootinfo_store_gpa(&mem), page);
+	cr_assert_eq(res.start_info, page - 4096, "boot data below the page");
+	const struct hvm_start_info *si = at(res.start_info, sizeof(*si));
+	cr_assert_eq(si->memmap_entries, 3);
+	const struct hvm_memmap_table_entry *e = at(si->memmap_paddr, 3 * sizeof(*e));
+	cr_assert_eq(e[0].addr, 0);
+	cr_assert_eq(e[0].size, page);
+	cr_assert_eq(e[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+	cr_assert_eq(e[1].addr, page);
+	cr_assert_eq(e[1].size, 4096);
+	cr_assert_eq(e[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	cr_assert_eq(e[2].addr, 4ull << 30);
+	cr_assert_eq(e[2].size, 2ull << 30);
+	cr_assert_eq(e[2].type, XEN_HVM_MEMMAP_TYPE_RAM);
+	const uint8_t *z = at(page, 4096);
+	for (unsigned i = 0; i < 4096; i++)
+		cr_assert_eq(z[i], 0, "byte %u of the page not zeroed", i);
+}
+
 Test(bootinfo, command_line_limit)
 {
 	static char line[4097];

@@ -104,7 +104,7 @@ Test(hvctl, create_fields_are_checked)
 	BAD(c.maxmem = 16ull << 20);
 	BAD(c.maxmem = (64ull << 20) + 512);
 	BAD(c.pad = 1);
-	BAD(c.flags = 2);
+	BAD(c.flags = 4);
 	BAD(c.nr_modules = HVCTL_MAX_MODULES + 1);
 	BAD(memset(c.kernel, 'a', sizeof(c.kernel)));
 	BAD(strcpy(c.kernel, "relative.elf"));
@@ -117,6 +117,8 @@ Test(hvctl, create_fields_are_checked)
 	strcpy(c.modules[0], "/initrd");
 	c.maxmem = 64ull << 20;
 	c.flags = HVCTL_CREATE_START;
+	cr_assert_eq(hvctl_check_create(&c, &why), 0);
+	c.flags = HVCTL_CREATE_START | HVCTL_CREATE_XENSTORE;
 	cr_assert_eq(hvctl_check_create(&c, &why), 0);
 }
 
