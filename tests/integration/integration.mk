@@ -29,14 +29,13 @@ $(OBJ)/host/tests/integration/%.o: HOST_CFLAGS += $(CRITERION_CFLAGS) -Itests/in
 $(TESTBIN)/integration/test_daemon: $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_daemon.o: HOST_CFLAGS += -Ihypervisor
 
-# Events: guest<->dom0 channels through the daemon and libhvctl.
-$(TESTBIN)/integration/test_events_dom0: $(HVCTL_LIB)
-$(OBJ)/host/tests/integration/test_events_dom0.o: HOST_CFLAGS += -Ihypervisor
-
 # Several guests in one private daemon (daemon_fixture.c): interdomain
 # channels, isolation under an event storm and a hostile guest.
 DAEMON_FIXTURE := $(OBJ)/host/tests/integration/daemon_fixture.o
 $(OBJ)/host/tests/integration/daemon_fixture.o: HOST_CFLAGS += -Ihypervisor
+# Events: guest<->dom0 channels through the daemon and libhvctl.
+$(TESTBIN)/integration/test_events_dom0: $(DAEMON_FIXTURE) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_events_dom0.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_interdomain: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_interdomain.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_isolation: $(DAEMON_FIXTURE) $(HVCTL_LIB)

@@ -16,45 +16,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon_fixture.h"
 #include "harness.h"
 #include "hvctl.h"
-
-static char dir[64], sock[128], logpath[160];
-static pid_t daemon_pid;
 
 static void start_daemon(void)
 {
 	harness_require_kvm();
-	strcpy(dir, "/tmp/hospes-evdom0-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(sock, sizeof(sock), "%s/hv.sock", dir);
-	snprintf(logpath, sizeof(logpath), "%s/daemon.log", dir);
-	daemon_pid = fork();
-	if (daemon_pid == 0) {
-		int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 2);
-		execl(harness_path("bin/hospes-hv"), "hospes-hv", "daemon", "--socket", sock,
-		      "--state-dir", dir, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && access(sock, F_OK); i++)
-		usleep(20000);
-	cr_assert_eq(access(sock, F_OK), 0, "daemon did not create %s", sock);
+	dfx_start("evdom0");
 }
 
 static void stop_daemon(void)
 {
-	char cmd[128];
-	int st;
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGTERM);
-		waitpid(daemon_pid, &st, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
+	dfx_stop();
 }
 
 TestSuite(events_dom0, .init = start_daemon, .fini = stop_daemon, .timeout = 120);
@@ -79,7 +53,7 @@ Test(events_dom0, guest_answers_every_kick_exactly_once)
 	int nfd, kfd, r;
 	uint64_t one = 1;
 
-	cr_assert_eq(hvctl_connect(sock, &h), 0);
+	h = dfx_connect();
 	cr_assert_eq(hvctl_create(h, &c, &dom), 0);
 	r = hvctl_bind_evtchn(h, dom, 0, &port, &nfd, &kfd);
 	cr_assert_eq(r, 0, "bind: %s", hvctl_strerror(r));
@@ -107,7 +81,7 @@ Test(events_dom0, binding_a_port_not_unbound_for_dom0_fails)
 	struct hvctl *h;
 	int nfd, kfd;
 
-	cr_assert_eq(hvctl_connect(sock, &h), 0);
+	h = dfx_connect();
 	cr_assert_eq(hvctl_create(h, &c, &dom), 0);
 	cr_assert_eq(hvctl_bind_evtchn(h, dom, 0, &port, &nfd, &kfd), 0);
 	close(nfd);
