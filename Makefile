@@ -81,6 +81,9 @@ include pvabi/pvabi.mk
 include hypervisor/hypervisor.mk
 include toolstack/stored/stored.mk
 include toolstack/xsclient/xsclient.mk
+include backends/consoled/consoled.mk
+include backends/blkback/blkback.mk
+include toolstack/toolstack.mk
 include guest-kernel-patches/nido/nido.mk
 include tests/guests/guests.mk
 include tests/unit/unit.mk

@@ -42,11 +42,11 @@ static bool take(uint64_t *top, uint64_t size, uint64_t floor)
 
 static unsigned memmap_entries(const struct hv_mem *mem, const struct bootinfo_req *req)
 {
-	return mem->nr_ranges + (req->store_page ? 1 : 0);
+	return mem->nr_ranges + (bootinfo_reserved_pages(req) ? 1 : 0);
 }
 
-/* RAM ranges in address order; with the xenstore page the first range
- * loses its last page to a reserved entry right after it. */
+/* RAM ranges in address order; with the xenstore and/or console page the
+ * first range loses its last page(s) to one reserved entry right after it. */
 static void memmap_fill(const struct hv_mem *mem, const struct bootinfo_req *req,
 			struct hvm_memmap_table_entry *map)
 {
@@ -56,11 +56,13 @@ static void memmap_fill(const struct hv_mem *mem, const struct bootinfo_req *req
 		map[n++] = (struct hvm_memmap_table_entry){ .addr = mem->ranges[i].gpa,
 							    .size = mem->ranges[i].size,
 							    .type = XEN_HVM_MEMMAP_TYPE_RAM };
-		if (i == 0 && req->store_page) {
-			map[0].size -= HV_PAGE_SIZE;
+		if (i == 0 && bootinfo_reserved_pages(req)) {
+			uint64_t k = bootinfo_reserved_pages(req) * (uint64_t)HV_PAGE_SIZE;
+
+			map[0].size -= k;
 			map[n++] = (struct hvm_memmap_table_entry){
-				.addr = bootinfo_store_gpa(mem),
-				.size = HV_PAGE_SIZE,
+				.addr = map[0].addr + map[0].size,
+				.size = k,
 				.type = XEN_HVM_MEMMAP_TYPE_RESERVED };
 		}
 	}
@@ -117,6 +119,12 @@ int bootinfo_build(const struct hv_mem *mem, const struct bootinfo_req *req,
 		if (!take(&top, HV_PAGE_SIZE, floor))
 			goto nomem;
 		res->store_gpa = top;
+		memset(gmem_gpa_ptr(mem, top, HV_PAGE_SIZE), 0, HV_PAGE_SIZE);
+	}
+	if (req->console_page) { /* console: right below the store page */
+		if (!take(&top, HV_PAGE_SIZE, floor))
+			goto nomem;
+		res->console_gpa = top;
 		memset(gmem_gpa_ptr(mem, top, HV_PAGE_SIZE), 0, HV_PAGE_SIZE);
 	}
 	for (unsigned i = 0; i < req->nr_modules; i++) {

@@ -24,12 +24,14 @@ struct bootinfo_req {
 	const struct bootinfo_module *modules;
 	uint64_t kernel_lo, kernel_hi; /* loaded extent, must not be overlapped */
 	bool store_page; /* reserve the xenstore ring page (BOOTINFO_STORE_GPA) */
+	bool console_page; /* console: reserve the console ring page, below the store page */
 };
 
 struct bootinfo_result {
 	uint64_t start_info;                      /* GPA, goes in EBX */
 	uint64_t module_gpa[BOOTINFO_MAX_MODULES];
 	uint64_t store_gpa; /* the zeroed xenstore ring page, 0 without store_page */
+	uint64_t console_gpa; /* console: the zeroed console ring page, 0 without console_page */
 };
 
 /* With store_page, the last page of the first RAM range is the xenstore
@@ -40,8 +42,16 @@ static inline uint64_t bootinfo_store_gpa(const struct hv_mem *mem)
 	return mem->ranges[0].gpa + mem->ranges[0].size - HV_PAGE_SIZE;
 }
 
+/* Console: the ring pages at the top of the first range (store, console)
+ * form one reserved memory-map entry of this many pages. */
+static inline unsigned bootinfo_reserved_pages(const struct bootinfo_req *req)
+{
+	return (req->store_page ? 1u : 0u) + (req->console_page ? 1u : 0u);
+}
+
 /* Places everything at the top of the first RAM range, page-aligned and
- * descending: the xenstore page (if asked) highest, then module 0, then one region with start_info, memory map,
+ * descending: the xenstore page (if asked) highest, then the console page
+ * (if asked), then module 0, then one region with start_info, memory map,
  * module list and command line. Returns 0, or -E2BIG / -ENOMEM with a
  * message in err. Pure: writes only into mem. */
 int bootinfo_build(const struct hv_mem *mem, const struct bootinfo_req *req,

@@ -119,6 +119,8 @@ bool evtchn_frames_in_use(struct hv_domain *d, uint64_t lo, uint64_t hi)
 	/* The xenstore ring page is the toolstack's, never the guest's to give back. */
 	if (d->store_gpfn && d->store_gpfn >= lo && d->store_gpfn < hi)
 		return true;
+	if (d->console_gpfn && d->console_gpfn >= lo && d->console_gpfn < hi) /* console */
+		return true;
 	if (!ev)
 		return false;
 	/* shinfo_gpfn changes only under the maplock's write side too. */

@@ -83,6 +83,19 @@ static bool any_absent(const struct hv_mem *m, uint64_t gpa, uint64_t len)
 	return false;
 }
 
+/* Grant tables: whether a frame of [gpa, gpa + len) carries a grant
+ * mapping (hv.h: gmem_* leaves those alone). */
+static bool any_gntmapped(const struct hv_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (!m->gntmapped || !atomic_load_explicit(&m->nr_gntmapped, memory_order_acquire))
+		return false;
+	for (uint64_t f = gpa / HV_PAGE_SIZE; f <= (gpa + len - 1) / HV_PAGE_SIZE; f++)
+		if (atomic_load_explicit(&m->gntmapped[f / 64], memory_order_acquire) &
+		    (1ull << (f % 64)))
+			return true;
+	return false;
+}
+
 void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
 {
 	if (len == 0)
@@ -91,7 +104,8 @@ void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
 		const struct hv_mem_range *r = &m->ranges[i];
 
 		if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
-			return any_absent(m, gpa, len) ? NULL : m->base + gpa;
+			return any_absent(m, gpa, len) || any_gntmapped(m, gpa, len) ? NULL
+											  : m->base + gpa;
 	}
 	return NULL;
 }

@@ -58,4 +58,7 @@ hc_handler_fn hc_event_channel_op;
 hc_handler_fn hc_hvm_op;
 hc_vcpu_fn hc_vcpu_register_vcpu_info;
 
+/* Grant tables (hc_grant.c). */
+hc_handler_fn hc_grant_table_op;
+
 #endif

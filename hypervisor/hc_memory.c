@@ -6,6 +6,7 @@
 #include "hc.h"
 #include "hc_memory.h"
 #include "hv_balloon.h"
+#include "hv_console_ring.h"
 #include "hv_registry.h"
 
 struct hc_memop {
@@ -109,7 +110,7 @@ int64_t hc_memop_maximum_gpfn(struct hv_vcpu *v, uint64_t arg)
 int64_t hc_memop_memory_map(struct hv_vcpu *v, uint64_t arg)
 {
 	const struct hv_mem *m = &v->dom->mem;
-	uint64_t store = v->dom->store_gpfn * HV_PAGE_SIZE;
+	uint64_t rsv = hv_reserved_top_pages(v->dom) * (uint64_t)HV_PAGE_SIZE;
 	struct xen_e820_entry e[HV_MEM_MAX_RANGES + 1];
 	struct xen_memory_map map;
 	unsigned n = 0;
@@ -120,9 +121,10 @@ int64_t hc_memop_memory_map(struct hv_vcpu *v, uint64_t arg)
 		return -XEN_ENOSYS; /* no map was set for the domain */
 	for (unsigned i = 0; i < m->nr_ranges; i++) {
 		e[n++] = (struct xen_e820_entry){ m->ranges[i].gpa, m->ranges[i].size, XEN_E820_RAM };
-		if (i == 0 && store) {
-			e[0].size -= HV_PAGE_SIZE;
-			e[n++] = (struct xen_e820_entry){ store, HV_PAGE_SIZE, XEN_E820_RESERVED };
+		if (i == 0 && rsv) { /* the store and console ring pages */
+			e[0].size -= rsv;
+			e[n++] = (struct xen_e820_entry){ e[0].addr + e[0].size, rsv,
+							  XEN_E820_RESERVED };
 		}
 	}
 	if (map.nr_entries > n)

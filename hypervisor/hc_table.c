@@ -16,6 +16,7 @@ const struct hc_entry hc_table[HC_TABLE_SIZE] = {
 	HC(set_timer_op, hc_set_timer_op),
 	HC(event_channel_op, hc_event_channel_op),
 	HC(hvm_op, hc_hvm_op),
+	HC(grant_table_op, hc_grant_table_op),
 };
 
 int64_t hc_dispatch(struct hv_vcpu *vcpu)

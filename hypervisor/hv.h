@@ -70,6 +70,13 @@ struct hv_mem {
 	_Atomic(uint64_t) *absent;
 	_Atomic(uint64_t) nr_absent; /* frames given back */
 	pthread_rwlock_t maplock;
+
+	/* Grant tables (gnttab_map.c): one bit per frame of [0, span) that
+	 * carries another domain's granted page; gmem_* refuses those frames
+	 * (a readonly one is not writable on the host). Written under the
+	 * maplock's write side; NULL until the first grant mapping. */
+	_Atomic(uint64_t) *gntmapped;
+	_Atomic(uint64_t) nr_gntmapped;
 };
 
 /* Fills nr_ranges/ranges/size/span for size bytes of RAM (pure). */
@@ -111,6 +118,7 @@ enum hv_dom_state {
 
 struct hv_vcpu;
 struct evtchn_domain;
+struct gnttab;
 
 /* Lock legend: [I] immutable after creation; [L] dom->lock; [A] atomic;
  * [C] console.lock; [V] only the domain's vCPU threads; [R] the registry
@@ -159,6 +167,15 @@ struct hv_domain {
 	 * Set by the builder before anything runs. */
 	uint64_t store_gpfn;  /* [I] */
 	uint32_t store_port;  /* [I] */
+
+	/* Console ring page (hv_console_ring.c): frame and port, 0 = none.
+	 * Set by the builder before anything runs. */
+	uint64_t console_gpfn; /* [I] */
+	uint32_t console_port; /* [I] */
+
+	/* Grant tables (gnttab.h): the table, its pins and this domain's
+	 * mappings of others' grants; own locks. Created by hv_domain_init. */
+	struct gnttab *gnttab; /* [I] */
 };
 
 /* One thread per vCPU. regs/sregs point into kvm_run's sync area (or, in

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "evtchn.h"
+#include "gnttab.h"
 #include "hv_balloon.h"
 
 /* Extents handled per call; callers (the memory_op handlers) batch. */
@@ -173,6 +174,10 @@ static bool take_extent(struct hv_domain *d, uint64_t lo, uint64_t np, bool rele
 	/* hospes-hv writes event state into these frames: giving one back
 	 * would leave it writing into a hole (SPEC.md §11.4). */
 	if (release && evtchn_frames_in_use(d, lo, lo + np))
+		return false;
+	/* Grants: a granted frame someone maps or copies must not become a
+	 * hole under them, nor a grant mapping be replaced (SPEC.md §14). */
+	if (gnttab_frames_in_use(d, lo, lo + np))
 		return false;
 	side = absent_at(m, lo - 1, lo > 0) + absent_at(m, lo + np, true);
 	*holes = release ? 1 - side : side - 1;

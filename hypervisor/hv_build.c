@@ -14,6 +14,7 @@
 #include "hv_kvm.h"
 #include "hv_registry.h"
 #include "hv_smp.h"
+#include "hv_console_ring.h"
 #include "hv_store.h"
 #include "hv_util.h"
 #include "hv_vcpu.h"
@@ -45,7 +46,8 @@ static int check_cfg(const struct hv_build_cfg *c)
 static int load_images(struct hv_vm *vm, const struct hv_build_cfg *c)
 {
 	struct bootinfo_module mods[BOOTINFO_MAX_MODULES] = { 0 };
-	struct bootinfo_req req = { c->cmdline, c->nr_modules, mods, 0, 0, c->xenstore };
+	struct bootinfo_req req = { c->cmdline, c->nr_modules, mods, 0, 0, c->xenstore,
+				    c->console };
 	struct hv_domain *d = &vm->dom;
 	uint8_t *kernel = NULL;
 	size_t size;
@@ -76,6 +78,8 @@ static int load_images(struct hv_vm *vm, const struct hv_build_cfg *c)
 		hv_log(d, HV_LOG_ERROR, "%s", err);
 	else if (c->xenstore)
 		r = hv_store_setup(d, vm->boot.store_gpa);
+	if (!r && c->console) /* console */
+		r = hv_console_ring_setup(d, vm->boot.console_gpa);
 out:
 	free(kernel);
 	for (unsigned i = 0; i < c->nr_modules; i++)

@@ -21,6 +21,7 @@ struct hv_build_cfg {
 	const char *modules[BOOTINFO_MAX_MODULES];
 	unsigned watchdog_ms; /* 0 = HV_WATCHDOG_DEFAULT_MS */
 	bool xenstore;        /* xenstore ring page and port (hv_store.h) */
+	bool console;         /* console ring page and port (hv_console_ring.h) */
 };
 
 /* A built domain and everything it owns. dom is first so that a domain

@@ -12,6 +12,8 @@
 
 #include "hv_build.h"
 
+struct gnttab_maptab;
+
 /* What an epoll event belongs to (epoll data points at one of these). */
 enum ctl_src_kind { CTL_SRC_LISTEN, CTL_SRC_SIGNAL, CTL_SRC_CONN, CTL_SRC_DOM };
 
@@ -54,6 +56,9 @@ struct ctl_conn {
 	uint8_t in[sizeof(struct hvctl_hdr) + HVCTL_MAX_PAYLOAD] __attribute__((aligned(8)));
 	struct ctl_out *out, *out_tail;
 	size_t out_bytes;
+	/* Grant tables (hv_ctl_gnt.c): the grants this client mapped as
+	 * dom0, NULL until its first GNT_MAP; released when it goes. */
+	struct gnttab_maptab *gnt;
 };
 
 /* A client's pending HVCTL_WAIT. */
@@ -88,6 +93,14 @@ void ctl_conn_close_all(struct hv_ctl *c);
 /* hv_ctl_ops.c: one complete, size-checked request. */
 void ctl_ops_dispatch(struct hv_ctl *c, struct ctl_conn *k, const struct hvctl_hdr *h,
 		      const void *payload);
+
+/* hv_ctl_gnt.c: grant requests (dom0 as a grantee) and the connection's
+ * mappings at its end. */
+void ctl_gnt_map(struct hv_ctl *c, struct ctl_conn *k, const struct hvctl_hdr *h, const void *p);
+void ctl_gnt_unmap(struct hv_ctl *c, struct ctl_conn *k, const struct hvctl_hdr *h,
+		   const void *p);
+void ctl_gnt_copy(struct hv_ctl *c, struct ctl_conn *k, const struct hvctl_hdr *h, const void *p);
+void ctl_gnt_conn_free(struct ctl_conn *k);
 
 /* hv_ctl_dom.c */
 struct ctl_dom *ctl_dom_find(struct hv_ctl *c, uint32_t domid);

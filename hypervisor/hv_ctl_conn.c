@@ -243,6 +243,7 @@ void ctl_conn_event(struct hv_ctl *c, struct ctl_conn *k, uint32_t events)
 static void conn_free(struct hv_ctl *c, struct ctl_conn *k)
 {
 	ctl_wait_drop_conn(c, k);
+	ctl_gnt_conn_free(k); /* grant tables: its dom0 mappings end */
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, k->fd, NULL);
 	close(k->fd);
 	while (k->out) {

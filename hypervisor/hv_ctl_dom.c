@@ -38,7 +38,8 @@ static void fill_cfg(struct hv_build_cfg *cfg, const struct hvctl_create *r)
 	*cfg = (struct hv_build_cfg){ .kernel = r->kernel, .mem = r->mem, .maxmem = r->maxmem,
 				      .vcpus = r->vcpus, .cmdline = r->cmdline,
 				      .nr_modules = r->nr_modules,
-				      .xenstore = (r->flags & HVCTL_CREATE_XENSTORE) != 0 };
+				      .xenstore = (r->flags & HVCTL_CREATE_XENSTORE) != 0,
+				      .console = (r->flags & HVCTL_CREATE_CONSOLE) != 0 };
 	for (unsigned i = 0; i < r->nr_modules; i++)
 		cfg->modules[i] = r->modules[i];
 }
@@ -127,6 +128,8 @@ void ctl_dom_info(struct ctl_dom *d, struct hvctl_dominfo *i)
 	i->owner_pid = d->owner_pid;
 	i->store_pfn = dom->store_gpfn;
 	i->store_port = dom->store_port;
+	i->console_pfn = dom->console_gpfn; /* console */
+	i->console_port = dom->console_port;
 }
 
 static void answer(struct hv_ctl *c, struct ctl_waiter *w, struct ctl_dom *d, int status)

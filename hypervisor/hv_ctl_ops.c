@@ -189,7 +189,17 @@ static void op_bind_evtchn(const struct op_ctx *o, const void *p)
 		status(o, r);
 		return;
 	}
-	if ((r = evtchn_dom0_bind(&d->vm->dom, port, &fds[0], &fds[1])) < 0) {
+	r = evtchn_dom0_bind(&d->vm->dom, port, &fds[0], &fds[1]);
+	/* Console: a restarted console daemon takes over the console port
+	 * from the endpoint its predecessor held (whose eventfds go silent),
+	 * as when a Xen backend's evtchn fd closes and it binds again.
+	 * Xenstore: the same for the store port (a restarted hospes-stored,
+	 * or INTRODUCE after RELEASE). */
+	if (r == -EINVAL && req->port &&
+	    (port == d->vm->dom.console_port || port == d->vm->dom.store_port) &&
+	    evtchn_dom0_unbind(&d->vm->dom, port) == 0)
+		r = evtchn_dom0_bind(&d->vm->dom, port, &fds[0], &fds[1]);
+	if (r < 0) {
 		if (!req->port)
 			evtchn_close(&d->vm->dom, port);
 		status(o, r);
@@ -243,6 +253,22 @@ static void op_list(const struct op_ctx *o, const void *p)
 	reply(o, buf, sizeof(*l) + 4u * l->count, NULL, 0);
 }
 
+/* Grant tables (hv_ctl_gnt.c). */
+static void op_gnt_map(const struct op_ctx *o, const void *p)
+{
+	ctl_gnt_map(o->c, o->k, o->h, p);
+}
+
+static void op_gnt_unmap(const struct op_ctx *o, const void *p)
+{
+	ctl_gnt_unmap(o->c, o->k, o->h, p);
+}
+
+static void op_gnt_copy(const struct op_ctx *o, const void *p)
+{
+	ctl_gnt_copy(o->c, o->k, o->h, p);
+}
+
 typedef void op_fn(const struct op_ctx *o, const void *payload);
 
 static op_fn *const ops[HVCTL_TYPE_MAX + 1] = {
@@ -252,6 +278,8 @@ static op_fn *const ops[HVCTL_TYPE_MAX + 1] = {
 	[HVCTL_SET_MAXMEM] = op_set_maxmem, [HVCTL_WAIT] = op_wait,
 	[HVCTL_BIND_EVTCHN] = op_bind_evtchn, [HVCTL_GET_MEMFD] = op_get_memfd,
 	[HVCTL_LIST] = op_list,
+	[HVCTL_GNT_MAP] = op_gnt_map,	    [HVCTL_GNT_UNMAP] = op_gnt_unmap,
+	[HVCTL_GNT_COPY] = op_gnt_copy,
 };
 
 void ctl_ops_dispatch(struct hv_ctl *c, struct ctl_conn *k, const struct hvctl_hdr *h,

@@ -10,6 +10,7 @@
 #include <pvabi/sched.h>
 
 #include "evtchn.h"
+#include "gnttab.h"
 #include "hv.h"
 #include "hv_balloon.h"
 #include "hv_exit.h"
@@ -54,13 +55,16 @@ int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd)
 	d->done_fd = eventfd(0, EFD_CLOEXEC);
 	if (d->done_fd < 0)
 		return -errno;
-	return evtchn_domain_init(d);
+	int r = evtchn_domain_init(d);
+
+	return r ? r : gnttab_domain_init(d);
 }
 
 void hv_domain_fini(struct hv_domain *d)
 {
 	hv_console_flush(&d->console);
 	evtchn_domain_fini(d); /* peers see their ports become unbound */
+	gnttab_domain_fini(d); /* granters see their in-use bits clear */
 	hv_mem_domain_fini(d);
 	gmem_ram_destroy(&d->mem);
 	if (d->done_fd >= 0)

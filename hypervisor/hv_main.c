@@ -11,6 +11,7 @@
 #include "hv_run.h"
 #include "hv_util.h"
 #include "hv_vcpu.h"
+#include "gnttab.h"
 #include "hv_version.h"
 #include "hv_watchdog.h"
 
@@ -18,7 +19,9 @@ static const char usage_text[] =
 	"usage: hospes-hv run KERNEL.elf --mem SIZE [--cmdline STR] [--module FILE]...\n"
 	"                     [--vcpus N] [--watchdog-ms N] [--verbose]\n"
 "                     [--maxmem SIZE] [--host-mem SIZE] [--mem-stats] [--xenstore]\n"
+	"                     [--console-ring] [--grant-frames N] [--grant-maps N]\n"
 	"       hospes-hv daemon --socket PATH --state-dir DIR [--verbose]\n"
+	"                        [--grant-frames N] [--grant-maps N]\n"
 	"       hospes-hv --help | --version\n"
 	"\n"
 	"Runs one PVH domain (domid 1, N vCPUs, default 1, at most 8; vCPU 0\n"
@@ -31,7 +34,12 @@ static const char usage_text[] =
 	"--host-mem: budget for all domains' memory; --mem-stats: log the\n"
 	"domain's pages and its RAM's host memory when the guest asks for its\n"
 	"current reservation and at its end; --xenstore: give the guest a\n"
-	"xenstore ring page and port (HVM_PARAM_STORE_PFN/STORE_EVTCHN).\n";
+	"xenstore ring page and port (HVM_PARAM_STORE_PFN/STORE_EVTCHN);\n"
+	"--console-ring: give the guest a PV console ring (HVM_PARAM_CONSOLE_PFN/\n"
+	"CONSOLE_EVTCHN) served by hospes-hv itself: output to stdout, stdin in.\n"
+	"--grant-frames: grant-table frames a domain may have (1..256, default\n"
+	"32); --grant-maps: grant mappings a domain or control client may hold\n"
+	"(1..65536, default 1024).\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -125,6 +133,10 @@ static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
 		o->xenstore = true;
 		return 0;
 	}
+	if (!strcmp(argv[*i], "--console-ring")) {
+		o->console_ring = true;
+		return 0;
+	}
 	if ((v = value_of(argc, argv, i, "--cmdline"))) {
 		o->cmdline = v;
 		return 0;
@@ -156,13 +168,47 @@ static int parse_option(struct hv_run_opts *o, int argc, char **argv, int *i)
 	return usage_error("unknown option '%s'", argv[*i]);
 }
 
+/* Grant tables: --grant-frames / --grant-maps (run and daemon). 1 if
+ * argv[*i] was one of them (its value is parsed into the gnttab.c
+ * defaults), 0 if not, or the usage exit status. */
+static int grant_option(int argc, char **argv, int *i, int *status)
+{
+	const char *v;
+	unsigned long n;
+	char *end;
+
+	if ((v = value_of(argc, argv, i, "--grant-frames"))) {
+		n = strtoul(v, &end, 10);
+		if (!*v || *end || n < 1 || n > GNTTAB_LIMIT_FRAMES)
+			*status = usage_error("invalid --grant-frames '%s' (want 1..%u)", v,
+					      GNTTAB_LIMIT_FRAMES);
+		else
+			gnttab_default_max_frames = (unsigned)n;
+		return 1;
+	}
+	if ((v = value_of(argc, argv, i, "--grant-maps"))) {
+		n = strtoul(v, &end, 10);
+		if (!*v || *end || n < 1 || n > GNTTAB_LIMIT_MAPS)
+			*status = usage_error("invalid --grant-maps '%s' (want 1..%u)", v,
+					      GNTTAB_LIMIT_MAPS);
+		else
+			gnttab_default_max_maps = (unsigned)n;
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_run(struct hv_run_opts *o, int argc, char **argv)
 {
 	o->watchdog_ms = HV_WATCHDOG_DEFAULT_MS;
 	for (int i = 2; i < argc; i++) {
 		int r;
 
-		if (argv[i][0] == '-' && argv[i][1]) {
+		r = 0;
+		if (grant_option(argc, argv, &i, &r)) {
+			if (r)
+				return r;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
 			if ((r = parse_option(o, argc, argv, &i)))
 				return r;
 		} else if (!o->kernel) {
@@ -185,8 +231,12 @@ static int parse_daemon(struct hv_daemon_opts *o, int argc, char **argv)
 {
 	for (int i = 2; i < argc; i++) {
 		const char *v;
+		int r = 0;
 
-		if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
+		if (grant_option(argc, argv, &i, &r)) {
+			if (r)
+				return r;
+		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
 			hv_log_threshold = HV_LOG_DEBUG;
 		else if ((v = value_of(argc, argv, &i, "--socket")))
 			o->socket_path = v;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hv_build.h"
+#include "hv_console_pump.h"
 #include "hv_exit.h"
 #include "hv_kvm.h"
 #include "hv_run.h"
@@ -48,7 +49,7 @@ static void run_cfg(struct hv_build_cfg *c, const struct hv_run_opts *o)
 	*c = (struct hv_build_cfg){ .kernel = o->kernel, .mem = o->mem, .maxmem = o->maxmem,
 				    .vcpus = o->vcpus ? o->vcpus : 1, .cmdline = o->cmdline,
 				    .nr_modules = o->nr_modules, .watchdog_ms = o->watchdog_ms,
-				    .xenstore = o->xenstore };
+				    .xenstore = o->xenstore, .console = o->console_ring };
 	for (unsigned i = 0; i < o->nr_modules; i++)
 		c->modules[i] = o->modules[i];
 }
@@ -57,17 +58,25 @@ int hv_run(const struct hv_run_opts *o)
 {
 	struct hv_build_cfg cfg;
 	struct hv_vm *vm = NULL;
+	struct hv_console_pump *pump = NULL;
 	int status = HV_EXIT_ERROR;
 
 	run_cfg(&cfg, o);
 	if (hv_kvm_open() || hv_vcpu_signals_init() ||
 	    hv_build_domain(&vm, RUN_DOMID, STDOUT_FILENO, &cfg))
 		goto out;
+	/* Console: the ring is served before the guest can write to it. */
+	if (o->console_ring && hv_console_pump_start(&vm->dom, STDOUT_FILENO, STDIN_FILENO, &pump))
+		goto free;
 	if (!hv_build_start(vm)) {
 		wait_domain(vm);
+		hv_console_pump_stop(pump);
+		pump = NULL;
 		hv_console_flush(&vm->dom.console);
 		status = hv_domain_exit_status(&vm->dom);
 	}
+free:
+	hv_console_pump_stop(pump);
 	hv_build_free(vm);
 out:
 	hv_kvm_close();

@@ -17,6 +17,7 @@ struct hv_run_opts {
 	const char *modules[BOOTINFO_MAX_MODULES];
 	unsigned watchdog_ms;
 	bool xenstore; /* --xenstore: ring page and port (hv_store.h) */
+	bool console_ring; /* --console-ring: console page served by hv_console_pump.c */
 };
 
 /* Boots the kernel and runs it until it ends; returns the exit status

@@ -32,6 +32,7 @@ struct hvctl_domain_config {
 	const char *modules[HVCTL_MAX_MODULES];
 	bool start;         /* start vCPU 0 at once */
 	bool xenstore;      /* xenstore ring page and port (info: store_pfn/port) */
+	bool console;       /* console: PV console ring page and port (info: console_pfn/port) */
 };
 
 int hvctl_create(struct hvctl *h, const struct hvctl_domain_config *cfg, uint32_t *domid);
@@ -53,6 +54,37 @@ int hvctl_bind_evtchn(struct hvctl *h, uint32_t domid, uint32_t port, uint32_t *
 int hvctl_get_memfd(struct hvctl *h, uint32_t domid, struct hvctl_memory *layout, int *fd);
 /* Up to max domain ids, ascending; *count is the number of domains. */
 int hvctl_list(struct hvctl *h, uint32_t *domids, unsigned max, unsigned *count);
+
+/* Grant tables (SPEC.md §14.7): dom0 as a grantee. hvctl_gnt_map maps
+ * count (1..HVCTL_GNT_BATCH) refs that domid granted to domain 0; maps[i]
+ * gets ref i's GNTST_* status, handle and the frame's byte offset in the
+ * domain's RAM memfd (hvctl_get_memfd). The mappings last until
+ * hvctl_gnt_unmap or until the connection closes. */
+int hvctl_gnt_map(struct hvctl *h, uint32_t domid, const uint32_t *refs, unsigned count,
+		  bool readonly, struct hvctl_gnt_mapping *maps);
+int hvctl_gnt_unmap(struct hvctl *h, const uint32_t *handles, unsigned count, int32_t *status);
+/* count (1..HVCTL_GNT_COPY_SEGS) segments; in: the bytes of the
+ * HVCTL_GNT_TO_GUEST segments back to back (may be NULL if none), out: the
+ * bytes of the others back to back (may be NULL if none); status[i] per
+ * segment (GNTST_*). */
+int hvctl_gnt_copy(struct hvctl *h, uint32_t domid, const struct hvctl_gnt_seg *segs,
+		   unsigned count, const void *in, void *out, int32_t *status);
+
+/* hvctl_gnt_map plus the granter's memfd mapped once: page[i] points at
+ * ref i's frame (NULL where status[i] != 0). Writable unless readonly. */
+struct hvctl_gnt_pages {
+	uint32_t domid;
+	unsigned count;
+	void *base;  /* the memfd mapping */
+	size_t size;
+	void *page[HVCTL_GNT_BATCH];
+	int32_t status[HVCTL_GNT_BATCH];
+	uint32_t handle[HVCTL_GNT_BATCH];
+};
+int hvctl_gnt_map_pages(struct hvctl *h, uint32_t domid, const uint32_t *refs, unsigned count,
+			bool readonly, struct hvctl_gnt_pages *p);
+/* Unmaps what map_pages mapped (the grants and the memfd). */
+int hvctl_gnt_unmap_pages(struct hvctl *h, struct hvctl_gnt_pages *p);
 
 /* Sends any request and reads its reply (for tests and tools): payload
  * of len bytes, reply of up to reply_max bytes (its length in *reply_len),

@@ -11,7 +11,7 @@
 static const char usage_text[] =
 	"usage: hospes-hvctl [--socket PATH] COMMAND [ARGS]\n"
 	"  create KERNEL --mem SIZE [--maxmem SIZE] [--vcpus N] [--cmdline STR]\n"
-	"         [--module FILE]... [--paused] [--xenstore]\n"
+	"         [--module FILE]... [--paused] [--xenstore] [--console]\n"
 	"                                           print the new domain id\n"
 	"  start|pause|unpause|destroy DOMID\n"
 	"  info DOMID                               key: value lines\n"
@@ -60,6 +60,8 @@ static void print_info(const struct hvctl_dominfo *i)
 	       i->shutdown_reason, i->vcpus, i->online_vcpus, (unsigned long long)i->mem_cur_bytes,
 	       (unsigned long long)i->mem_max_bytes, (unsigned long long)i->cpu_ns, i->owner_uid,
 	       i->owner_pid, (unsigned long long)i->store_pfn, i->store_port);
+	printf("console_pfn: %llu\nconsole_port: %u\n", (unsigned long long)i->console_pfn,
+	       i->console_port);
 }
 
 static int cmd_create(struct hvctl *h, int argc, char **argv)
@@ -77,6 +79,10 @@ static int cmd_create(struct hvctl *h, int argc, char **argv)
 		}
 		if (!strcmp(a, "--xenstore")) {
 			c.xenstore = true;
+			continue;
+		}
+		if (!strcmp(a, "--console")) {
+			c.console = true;
 			continue;
 		}
 		if (a[0] != '-') {

@@ -211,7 +211,8 @@ int hvctl_create(struct hvctl *h, const struct hvctl_domain_config *c, uint32_t 
 	*q = (struct hvctl_create){ .mem = c->mem, .maxmem = c->maxmem,
 				    .vcpus = c->vcpus ? c->vcpus : 1, .nr_modules = c->nr_modules,
 				    .flags = (c->start ? HVCTL_CREATE_START : 0) |
-					     (c->xenstore ? HVCTL_CREATE_XENSTORE : 0) };
+					     (c->xenstore ? HVCTL_CREATE_XENSTORE : 0) |
+					     (c->console ? HVCTL_CREATE_CONSOLE : 0) };
 	r = c->nr_modules > HVCTL_MAX_MODULES ? -EINVAL : 0;
 	if (!r && !(r = copy_str(q->kernel, sizeof(q->kernel), c->kernel, true)))
 		r = copy_str(q->cmdline, sizeof(q->cmdline), c->cmdline, false);

@@ -29,7 +29,8 @@ static bool terminated(const char *s, size_t size)
 int hvctl_check_create(const struct hvctl_create *c, const char **why)
 {
 	*why = NULL;
-	if (c->pad || (c->flags & ~(HVCTL_CREATE_START | HVCTL_CREATE_XENSTORE)))
+	if (c->pad || (c->flags & ~(HVCTL_CREATE_START | HVCTL_CREATE_XENSTORE |
+				    HVCTL_CREATE_CONSOLE)))
 		*why = "pad or unknown flags set";
 	else if (c->vcpus < 1 || c->vcpus > HV_MAX_VCPUS)
 		*why = "vcpus not in 1..8";

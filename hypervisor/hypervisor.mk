@@ -36,6 +36,11 @@ HV_CORE_SRCS := \
 	hypervisor/hv_smp.c \
 	hypervisor/hv_smp_ctx.c \
 	hypervisor/hvctl_proto.c \
+	hypervisor/gnttab.c \
+	hypervisor/gnttab_pin.c \
+	hypervisor/gnttab_map.c \
+	hypervisor/gnttab_copy.c \
+	hypervisor/hc_grant.c \
 	hypervisor/evtchn.c \
 	hypervisor/evtchn_2l.c \
 	hypervisor/evtchn_shinfo.c \
@@ -54,11 +59,14 @@ HV_MAIN_SRCS := \
 	hypervisor/hv_watchdog.c \
 	hypervisor/hv_build.c \
 	hypervisor/hv_store.c \
+	hypervisor/hv_console_ring.c \
+	hypervisor/hv_console_pump.c \
 	hypervisor/hv_run.c \
 	hypervisor/hv_daemon.c \
 	hypervisor/hv_ctl_conn.c \
 	hypervisor/hv_ctl_dom.c \
 	hypervisor/hv_ctl_ops.c \
+	hypervisor/hv_ctl_gnt.c \
 	hypervisor/hv_main.c
 
 HV_CORE_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_CORE_SRCS))
@@ -80,6 +88,7 @@ ALL_HOST_PROGS += $(BIN)/hospes-hv
 
 # libhvctl: the dom0 client library of the control socket, and hospes-hvctl.
 HVCTL_LIB_SRCS := hypervisor/hvctl_client.c hypervisor/hvctl_proto.c hypervisor/hv_util.c
+HVCTL_LIB_SRCS += hypervisor/hvctl_gnt_client.c # grant tables
 HVCTL_LIB_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HVCTL_LIB_SRCS))
 HVCTL_LIB := $(BUILD)/lib/libhvctl.a
 

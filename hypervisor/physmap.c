@@ -10,6 +10,7 @@
 #include <pvabi/memory.h>
 
 #include "evtchn.h"
+#include "gnttab.h"
 #include "hc_memory.h"
 
 /* Offset in the RAM memfd of the frame at gpa (RAM ranges are laid out in
@@ -53,6 +54,12 @@ int evtchn_shinfo_map(struct hv_domain *d, uint64_t gpfn)
 		goto out;
 	/* Exclusive: no gmem_* copy runs while the frame changes. */
 	pthread_rwlock_wrlock(&m->maplock);
+	/* Grant tables: not over a table frame, a grant mapping or a frame
+	 * another domain maps (SPEC.md §14.2). */
+	if (gnttab_frames_in_use(d, gpfn, gpfn + 1)) {
+		r = -EINVAL;
+		goto unlock;
+	}
 	if ((r = map_at(m, gpa, ev->shinfo_fd, 0)))
 		goto unlock;
 	/* Xen frees the RAM page that was there. */
@@ -87,8 +94,10 @@ int64_t hc_memop_add_to_physmap(struct hv_vcpu *v, uint64_t arg)
 		if (a.idx != 0)
 			return -XEN_EINVAL;
 		return evtchn_shinfo_map(v->dom, a.gpfn) ? -XEN_EINVAL : 0;
-	case XENMAPSPACE_grant_table:
-		return -XEN_ENOSYS; /* until grant tables exist */
+	case XENMAPSPACE_grant_table: /* status frames are v2 only */
+		if (!v->dom->gnttab || (a.idx & XENMAPIDX_grant_table_status))
+			return -XEN_EINVAL;
+		return gnttab_physmap(v->dom, a.idx, a.gpfn) ? -XEN_EINVAL : 0;
 	case XENMAPSPACE_gmfn:
 	case XENMAPSPACE_gmfn_range:
 	case XENMAPSPACE_gmfn_foreign:

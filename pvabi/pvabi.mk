@@ -12,8 +12,11 @@ PVABI_SRCS := \
 	pvabi/src/cmdline.c \
 	pvabi/src/hypercall.c \
 	pvabi/src/memory.c \
+	pvabi/src/grant.c \
+	pvabi/src/ring.c \
 	pvabi/src/multicall.c \
 	pvabi/src/console.c \
+	pvabi/src/console_ring.c \
 	pvabi/src/printf.c \
 	pvabi/src/string.c \
 	pvabi/src/memmap.c \
@@ -24,7 +27,8 @@ PVABI_SRCS := \
 	pvabi/src/time.c \
 	pvabi/src/xenbus_ring.c \
 	pvabi/src/xenbus_api.c \
-	pvabi/src/xenbus.c
+	pvabi/src/xenbus.c \
+	pvabi/src/xenbus_front.c
 
 PVABI_OBJS := $(patsubst %,$(OBJ)/guest/%.o,$(basename $(PVABI_SRCS)))
 PVABI_LIB := $(BUILD)/lib/libpvabi.a
@@ -52,5 +56,5 @@ endef
 # The parts of pvabi that are plain C (no hypercalls) are also unit-tested
 # on the host, from the same sources.
 UNIT_OBJS_pvabi := $(OBJ)/host/pvabi/src/cmdline.o $(OBJ)/host/pvabi/src/xenbus_ring.o \
-	$(OBJ)/host/pvabi/src/xenbus_api.o
+	$(OBJ)/host/pvabi/src/xenbus_api.o $(OBJ)/host/pvabi/src/xenbus_front.o
 $(UNIT_OBJS_pvabi): HOST_CFLAGS += -ffreestanding

@@ -9,10 +9,16 @@
 
 long nido_events_init(void)
 {
-	long rc = pvabi_events_init(NIDO_UPCALL_VECTOR);
+	static int done; /* the console and the script both ask for events */
+	long rc;
 
-	if (rc == 0)
+	if (done)
+		return 0;
+	rc = pvabi_events_init(NIDO_UPCALL_VECTOR);
+	if (rc == 0) {
 		pvabi_time_attach(pvabi_shared_info());
+		done = 1;
+	}
 	return rc;
 }
 

@@ -55,8 +55,34 @@ long nido_threads(unsigned int n);
  * vCPU). 0 or -errno. */
 long nido_ipi(void);
 
+/* ringdemo.c: the shell's "ring-serve N" (granting and answering side;
+ * peer domain from the peer= option) and "ring-client DOMID REF PORT N"
+ * (mapping and requesting side) commands. */
+void nido_ringdemo(const struct pvabi_boot *boot, const char *cmd, const char *arg);
+
+/* xs.c (xenstore): nido_xs_boot connects to xenstore when the domain has a
+ * store page and prints "nido: xenstore name=<name> domid=<domid>" from
+ * its home directory; nido_xs_command runs the shell's xs-* commands (1 if
+ * cmd was one). */
+void nido_xs_boot(void);
+int nido_xs_command(const char *cmd, char *arg);
+
+/* blk_cmd.c (disk, via frontends/block): runs the shell's blk-* commands
+ * (1 if cmd was one); the disk connects on first use. */
+int nido_blk_command(const char *cmd, char *arg);
+
 /* shell.c: runs the script of the script= option (the rest of the line;
  * commands separated by ';'), if there is one. */
 void nido_shell_script(const struct pvabi_boot *boot);
+/* Runs one command line (modified in place); 1 when it was poweroff. */
+int nido_shell_run(const struct pvabi_boot *boot, char *cmd);
+
+/* console_shell.c: nido_console_init attaches pvabi's output to the PV
+ * console ring when the domain has one (1 = attached, 0 = console_io);
+ * nido_console_shell reads command lines from the ring (blocking on the
+ * console port), echoing them, until poweroff. */
+int nido_console_init(void);
+int nido_console_has_script(const struct pvabi_boot *boot);
+void nido_console_shell(const struct pvabi_boot *boot);
 
 #endif

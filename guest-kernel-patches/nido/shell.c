@@ -1,6 +1,6 @@
 /* shell.c: nido's shell. The script comes from the command line option
  * script=, which takes the rest of the line; commands are separated by
- * ';'. Interactive input comes later, with the console backend. */
+ * ';'. Interactive input over the console ring is console_shell.c. */
 #include "nido.h"
 
 static const char *skip_spaces(const char *s)
@@ -29,12 +29,16 @@ static void cmd_time(void)
 
 static void cmd_help(void)
 {
-	pvabi_printf("commands: echo TEXT; sleep MS; time; vcpus; threads N; ipi; help; poweroff\n");
+	pvabi_printf("commands: echo TEXT; sleep MS; time; vcpus; threads N; ipi; "
+		     "ring-serve N; ring-client DOMID REF PORT N; xs-read PATH; xs-write PATH VALUE; "
+		     "xs-ls PATH; xs-watch PATH N; xs-bench N; blk-info; blk-write SEED START COUNT; "
+		     "blk-read START COUNT; blk-verify SEED START COUNT; blk-flush; blk-discard START COUNT; "
+		     "blk-bench seq|rand read|write BS QD N[s]; help; poweroff\n");
 }
 
 /* Runs one command (cmd is NUL-terminated, without the ';'). Returns 1
- * when the script must stop (poweroff). */
-static int run(const struct pvabi_boot *boot, char *cmd)
+ * when the script must stop (poweroff). The console shell shares it. */
+int nido_shell_run(const struct pvabi_boot *boot, char *cmd)
 {
 	char *arg;
 	size_t len;
@@ -74,6 +78,12 @@ static int run(const struct pvabi_boot *boot, char *cmd)
 
 		if (rc)
 			pvabi_printf("ipi: failed: %ld\n", rc);
+	} else if (!strncmp(cmd, "ring-", 5)) {
+		nido_ringdemo(boot, cmd, arg);
+	} else if (nido_xs_command(cmd, arg)) {
+		/* xenstore: xs.c */
+	} else if (nido_blk_command(cmd, arg)) {
+		/* disk: blk_cmd.c */
 	} else if (!strcmp(cmd, "help")) {
 		cmd_help();
 	} else if (!strcmp(cmd, "poweroff")) {
@@ -112,7 +122,7 @@ void nido_shell_script(const struct pvabi_boot *boot)
 
 			*s = '\0';
 			pvabi_printf("> %s\n", skip_spaces(cmd));
-			if (run(boot, cmd) || end)
+			if (nido_shell_run(boot, cmd) || end)
 				return;
 			cmd = s + 1;
 		}

@@ -18,15 +18,18 @@
 #include <pvabi/cpuid.h>
 #include <pvabi/errno.h>
 #include <pvabi/event_channel.h>
+#include <pvabi/grant_table.h>
 #include <pvabi/hvm_op.h>
 #include <pvabi/hvm_start_info.h>
 #include <pvabi/memory.h>
 #include <pvabi/multicall.h>
+#include <pvabi/ring.h>
 #include <pvabi/sched.h>
 #include <pvabi/shared_info.h>
 #include <pvabi/vcpu.h>
 #include <pvabi/version.h>
 #include <pvabi/xen.h>
+#include <pvabi/xenbus_state.h>
 
 #define PVABI_NORETURN __attribute__((noreturn))
 #define PVABI_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -405,6 +408,25 @@ int pvabi_console_write(const char *buf, size_t len);
 /* Write len bytes to port 0xE9 with outb (one exit per byte: slow). */
 void pvabi_debugcon_write(const char *buf, size_t len);
 
+/* Console ring (console_ring.c, SPEC.md §16). pvabi_console_ring_init
+ * finds the ring page and port (HVM_PARAM_CONSOLE_PFN/EVTCHN) and masks
+ * the port (it is waited on with SCHEDOP_poll): 0, -ENOENT when the domain
+ * has no console ring, -EINVAL before pvabi_events_init*. From then on
+ * pvabi_console_write (and printf) go to the ring: one publish and at most
+ * one notification per call; a full ring blocks on the port until the
+ * backend drains it (nothing is dropped). If the backend ever writes an
+ * impossible index the ring is abandoned and output goes back to
+ * console_io. pvabi_console_read takes up to size bytes of input without
+ * blocking: the count (0 = none yet), -ENODEV without a usable ring.
+ * pvabi_console_wait blocks until the next console event (input arrived
+ * or output consumed); callers look at the ring again after it. */
+int pvabi_console_ring_init(void);
+int pvabi_console_ring_attached(void);
+int pvabi_console_ring_write(const char *buf, size_t len);
+long pvabi_console_read(char *buf, size_t size);
+void pvabi_console_wait(void);
+evtchn_port_t pvabi_console_port(void);
+
 /* printf family: %d %i %u %x %X %p %s %c %%, modifiers l ll z, a field
  * width, flags 0 and -. pvabi_printf formats into a 256-byte buffer and
  * writes it with one hypercall (longer output takes one per 256 bytes).
@@ -518,6 +540,115 @@ int pvabi_xenbus_unwatch(const char *path, const char *token);
 int pvabi_xenbus_dispatch(void);
 int pvabi_xenbus_wait_event(void);
 uint32_t pvabi_xenbus_events_dropped(void);
+
+/* ---- Split-driver frontends (xenbus_front.c), SPEC.md §17.2 ---------- */
+
+/* One frontend device's xenbus side. dir is its directory (relative, e.g.
+ * "device/vbd/51712", or absolute); be_state is the backend's state as the
+ * watch last read it (0 Unknown when missing or malformed, -1 before the
+ * first read) and be_changes counts its changes. Same threading rules as
+ * the xenstore client. */
+struct pvabi_xenbus_front {
+	char dir[96];
+	char backend[128];          /* <dir>/backend */
+	char be_state_path[136];    /* <backend>/state */
+	char token[24];             /* watch token, unique per device */
+	domid_t backend_id;         /* <dir>/backend-id */
+	int state;                  /* our state as last written */
+	volatile int be_state;
+	volatile unsigned int be_changes;
+};
+/* Reads backend and backend-id (-ENOENT if absent, -EINVAL if
+ * malformed), writes state Initialising and watches <backend>/state. */
+int pvabi_xenbus_front_init(struct pvabi_xenbus_front *f, const char *dir, const char *token);
+/* Keys in the frontend dir (read returns like pvabi_xenbus_read). */
+long pvabi_xenbus_front_read(struct pvabi_xenbus_front *f, uint32_t tx, const char *key,
+			     char *buf, size_t size);
+int pvabi_xenbus_front_write(struct pvabi_xenbus_front *f, uint32_t tx, const char *key,
+			     const char *value);
+int pvabi_xenbus_front_write_num(struct pvabi_xenbus_front *f, uint32_t tx, const char *key,
+				 uint64_t value);
+/* A decimal key in the backend dir, or absent if missing or malformed. */
+uint64_t pvabi_xenbus_front_be_num(struct pvabi_xenbus_front *f, const char *key, uint64_t absent);
+int pvabi_xenbus_front_set_state(struct pvabi_xenbus_front *f, int state);
+/* Runs queued watch events without waiting; the backend state or -errno. */
+int pvabi_xenbus_front_poll(struct pvabi_xenbus_front *f);
+/* Sleeps on xenstore events until (1 << be_state) & mask; the state or
+ * -errno. */
+int pvabi_xenbus_front_wait(struct pvabi_xenbus_front *f, unsigned int mask);
+/* Runs fn (which writes the driver's keys with tx) and writes state
+ * Initialised in one transaction, redone from the start on -EAGAIN. */
+typedef int (*pvabi_xenbus_publish_fn)(struct pvabi_xenbus_front *f, uint32_t tx, void *arg);
+int pvabi_xenbus_front_publish(struct pvabi_xenbus_front *f, pvabi_xenbus_publish_fn fn,
+			       void *arg);
+
+/* ---- Grant tables (grant.c), SPEC.md §14 ------------------------------- */
+
+/* Refs pvabi_gnttab_init can serve: 512 per frame, at most this many frames. */
+#define PVABI_GNTTAB_MAX_FRAMES 4
+
+/* grant_table_op(cmd, array, count): raw call; see grant_table.h. */
+long pvabi_grant_table_op(unsigned int cmd, void *arg, unsigned int count);
+/* set_version(1), query_size, then maps table frames nr_frames-1..0 at
+ * guest frames gpfn_base + i (RAM the kernel set aside, page aligned).
+ * 0, -EINVAL (nr_frames 0, above PVABI_GNTTAB_MAX_FRAMES or the
+ * hypervisor's max) or the hypercall's error. */
+int pvabi_gnttab_init(uint64_t gpfn_base, unsigned int nr_frames);
+/* The mapped table (NULL before init) and its number of entries. */
+volatile struct grant_entry_v1 *pvabi_gnttab_table(void);
+unsigned int pvabi_gnttab_nr_refs(void);
+/* Tiny ref allocator over [GNTTAB_NR_RESERVED_ENTRIES, nr_refs): a ref or
+ * -ENOSPC; free takes back a ref alloc returned (others are ignored). */
+long pvabi_gnttab_alloc_ref(void);
+void pvabi_gnttab_free_ref(grant_ref_t ref);
+/* Publishes the entry: frame and domid, write barrier, then the flags.
+ * 0 or -EINVAL (ref out of range, gfn above 32 bits). */
+int pvabi_gnttab_grant_access(grant_ref_t ref, domid_t domid, uint64_t gfn, int readonly);
+/* Revokes: locked cmpxchg of flags to 0, refused with -EBUSY while the
+ * peer has it mapped or is copying (GTF_reading/GTF_writing). */
+int pvabi_gnttab_end_access(grant_ref_t ref);
+/* One GNTTABOP_map_grant_ref with GNTMAP_host_map at gpa. Returns the
+ * hypercall's negative errno if the call failed, else the entry's GNTST_*
+ * status (0 = mapped, *handle set). */
+long pvabi_gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, int readonly,
+		      grant_handle_t *handle);
+/* One GNTTABOP_unmap_grant_ref; returns like pvabi_gnttab_map. */
+long pvabi_gnttab_unmap(uint64_t gpa, grant_handle_t handle);
+/* GNTTABOP_copy over n ops in one call: 0 (per-op status in each op) or
+ * the hypercall's negative errno. */
+long pvabi_gnttab_copy(struct gnttab_copy *ops, unsigned int n);
+
+/* ---- Shared rings: connecting one (ring.c), SPEC.md §15 -------------- */
+
+/* One end of a ring between two domains. The granting side ("offer")
+ * usually produces requests (Xen's frontend), but the ring roles of
+ * ring.h are independent of who grants. area: 2^order pages, page
+ * aligned, identity-mapped, below 16 TiB (grant frames are 32-bit). */
+struct pvabi_ring_conn {
+	void *area;
+	unsigned int order;
+	domid_t peer;
+	evtchn_port_t port;                                /* our end */
+	grant_ref_t refs[1u << PVABI_RING_MAX_ORDER];       /* page i's ref */
+	grant_handle_t handles[1u << PVABI_RING_MAX_ORDER]; /* attach: mappings */
+};
+/* Granting side (after pvabi_gnttab_init and the typed sring_init of
+ * area): grants each page read-write to peer (refs[]) and allocates an
+ * unbound port for it (port). Give refs and port to the peer. 0 or
+ * -EINVAL, -ENOSPC (no refs), the event channel's error; nothing stays
+ * granted on failure. */
+int pvabi_ring_offer(struct pvabi_ring_conn *c, void *area, unsigned int order, domid_t peer);
+/* Ends access to every page and closes the port: 0, or -EBUSY while the
+ * peer still has a page mapped (that ref stays granted; call again). */
+int pvabi_ring_revoke(struct pvabi_ring_conn *c);
+/* Mapping side: maps the granter's 2^order refs over area (its own frames,
+ * which the mapping replaces until detach) and binds remote_port. 0 or
+ * -ESRCH (no such domain), -EPERM (not granted to us), -EINVAL, -EAGAIN,
+ * the event channel's error; nothing stays mapped on failure. */
+int pvabi_ring_attach(struct pvabi_ring_conn *c, void *area, unsigned int order,
+			   domid_t granter, const grant_ref_t *refs, evtchn_port_t remote_port);
+/* Unmaps every page and closes the port (0 or the first error). */
+int pvabi_ring_detach(struct pvabi_ring_conn *c);
 
 /* ---- Strings (freestanding replacements; the compiler may call the
  * mem* ones on its own) ----------------------------------------------------- */

@@ -15,6 +15,9 @@ int pvabi_console_write(const char *buf, size_t len)
 		pvabi_debugcon_write(buf, len);
 		return 0;
 	}
+	/* Console ring (console_ring.c) once attached; console_io otherwise. */
+	if (pvabi_console_ring_attached() && pvabi_console_ring_write(buf, len) == 0)
+		return 0;
 	while (len > 0) {
 		unsigned int n = len > 0x7fffffffu ? 0x7fffffffu : (unsigned int)len;
 		rc = pvabi_console_io(CONSOLEIO_write, n, (void *)buf);

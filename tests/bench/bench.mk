@@ -37,3 +37,32 @@ $(BIN)/bench/evtchn_pingpong: $(OBJ)/host/tests/bench/evtchn_pingpong.o $(HVCTL_
 $(OBJ)/host/tests/bench/evtchn_pingpong.o: HOST_CFLAGS += -Ihypervisor
 
 ALL_BENCH_PROGS += $(BIN)/bench/evtchn_pingpong
+
+# Shared rings: guest->dom0 stream through mapped grants / grant copy
+# (ring_grant_map, ring_grant_copy); ring_dom0.o is also test_ring_dom0's.
+$(OBJ)/host/tests/bench/ring_dom0.o $(OBJ)/host/tests/bench/ring_stream.o: HOST_CFLAGS += -Ihypervisor
+$(BIN)/bench/ring_stream: $(OBJ)/host/tests/bench/ring_stream.o $(OBJ)/host/tests/bench/ring_dom0.o $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+ALL_BENCH_PROGS += $(BIN)/bench/ring_stream
+
+# Xenstore from a guest: nido's READ round trip over its ring (xs_guest_read).
+$(BIN)/bench/xs_guest_bench: $(OBJ)/host/tests/bench/xs_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+$(OBJ)/host/tests/bench/xs_guest_bench.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+ALL_BENCH_PROGS += $(BIN)/bench/xs_guest_bench
+
+# Block: nido's blk-bench through hospes-blkback (blk_seq_*, blk_rand*_4k,
+# blk_backend_cpu); the baseline is fio on the same image file.
+$(BIN)/bench/blk_guest_bench: $(OBJ)/host/tests/bench/blk_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+$(OBJ)/host/tests/bench/blk_guest_bench.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+ALL_BENCH_PROGS += $(BIN)/bench/blk_guest_bench

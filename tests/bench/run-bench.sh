@@ -160,12 +160,243 @@ bench_xenstore() {
 	rm -rf "$dir"
 }
 
+# ring_grant_map / ring_grant_copy: guest->dom0 stream through a shared
+# ring in MB/s: the bench-ring guest copies RING_CHUNKS chunks of 16 KiB
+# (rep movsq from a pattern source) into 16 granted data slots and posts
+# one request per chunk (one notification per batch); dom0 (ring_stream,
+# through a `hospes-hv daemon`) reads each chunk through persistent
+# mappings of the grants (map) or with one grant copy per page (copy),
+# checks its seq stamp and answers. Timed by the guest from its first
+# request to its last answer. Baseline: the same guest making the same
+# copies into its own memory, no ring. Higher is better; goal ratio >= 0.5.
+# ring_host_memcpy (informational): the host's memcpy of the same chunks
+# against that guest copy: the ratio is how much a guest kernel-mode copy
+# costs here (emulated on kvm_pvm; near 1 on hardware KVM).
+bench_ring() {
+	chunks=${RING_CHUNKS:-500}
+	for m in baseline map copy host; do : > "$out/ring_$m.txt"; done
+	dir=$(mktemp -d)
+	"$build/bin/hospes-hv" daemon --socket "$dir/hv.sock" --state-dir "$dir" 2>"$dir/log" &
+	hv=$!
+	for _ in $(seq 50); do [ -S "$dir/hv.sock" ] && break; sleep 0.1; done
+	guest=$(pwd)/$build/guests/bench-ring.elf
+	for _ in $(seq "$rounds"); do
+		for m in baseline map copy; do
+			"$build/bin/bench/ring_stream" "$dir/hv.sock" "$dir" "$guest" $m "$chunks" 16384 16 |
+				awk '/^ring_mbps/ { print $2 }' >> "$out/ring_$m.txt"
+		done
+		"$build/bin/bench/ring_stream" - - - host $((chunks * 100)) 16384 16 |
+			awk '/^ring_mbps/ { print $2 }' >> "$out/ring_host.txt"
+	done
+	kill "$hv" 2>/dev/null; wait "$hv" 2>/dev/null || true
+	rm -rf "$dir"
+	for m in baseline map copy host; do
+		[ -s "$out/ring_$m.txt" ] || { echo "bench: ring: no figure from $m" >&2; exit 1; }
+	done
+	base=$(median < "$out/ring_baseline.txt")
+	emit ring_grant_map "$(median < "$out/ring_map.txt")" MB/s "$base"
+	emit ring_grant_copy "$(median < "$out/ring_copy.txt")" MB/s "$base"
+	emit ring_host_memcpy "$(median < "$out/ring_host.txt")" MB/s "$base"
+}
+
+# xs_guest_read: a guest's xenstore READ round trip over its ring: nido's
+# "xs-bench N" (N READs of its name back to back, PV clock) through
+# hospes-stored and a `hospes-hv daemon`; xs_guest_bench does the
+# toolstack's steps. Baseline: evtchn_pingpong's guest<->dom0 event round
+# trip in the same daemon, the notify + kick every ring request needs at
+# least. ns per read; lower is better.
+bench_xs_guest() {
+	n=${XS_GUEST_N:-200}
+	: > "$out/xsg.txt"; : > "$out/xsg_ep.txt"
+	dir=$(mktemp -d)
+	"$build/bin/hospes-hv" daemon --socket "$dir/hv.sock" --state-dir "$dir" 2>"$dir/log" &
+	hv=$!
+	for _ in $(seq 50); do [ -S "$dir/hv.sock" ] && break; sleep 0.1; done
+	"$build/bin/hospes-stored" --socket "$dir/xs.sock" --hv-socket "$dir/hv.sock" 2>"$dir/xs.log" &
+	xs=$!
+	for _ in $(seq 50); do [ -S "$dir/xs.sock" ] && break; sleep 0.1; done
+	for _ in $(seq "$rounds"); do
+		"$build/bin/bench/xs_guest_bench" "$dir/hv.sock" "$dir/xs.sock" "$dir" \
+			"$(pwd)/$build/guests/nido.elf" "$n" |
+			awk '/^xenstore_guest_read_ns/ { print $2 }' >> "$out/xsg.txt"
+		"$build/bin/bench/evtchn_pingpong" "$dir/hv.sock" "$(pwd)/$build/guests/bench-evtchn.elf" 2000 |
+			awk '/^evtchn_pingpong_rt_ns/ { print $2 }' >> "$out/xsg_ep.txt"
+	done
+	kill "$xs" "$hv" 2>/dev/null; wait "$xs" "$hv" 2>/dev/null || true
+	rm -rf "$dir"
+	for f in xsg xsg_ep; do
+		[ -s "$out/$f.txt" ] || { echo "bench: xs_guest_read: no figure from $f" >&2; exit 1; }
+	done
+	emit xs_guest_read "$(median < "$out/xsg.txt")" ns "$(median < "$out/xsg_ep.txt")"
+}
+
+# console_ring_write: one 64-byte line written by the guest through the PV
+# console ring (bench-console under `hospes-hv run --console-ring`, which
+# drains the ring to stdout) versus the same line through console_io
+# (one hypercall) measured by the same guest just before. The ring costs a
+# notification hypercall per write whenever the backend has caught up (the
+# Xen console protocol has no event index), plus the copy into the page.
+# Unit: ns per line; lower is better.
+bench_console() {
+	n=${CONSOLE_N:-2000}
+	: > "$out/cons_ring.txt"; : > "$out/cons_io.txt"
+	for _ in $(seq "$rounds"); do
+		"$build/bin/hospes-hv" run "$build/guests/bench-console.elf" --mem 64M --console-ring \
+			--cmdline "n=$n" </dev/null 2>/dev/null > "$out/cons_run.txt"
+		awk '/^console_ring_ns_x1000/ { print $2 / 1000 }' "$out/cons_run.txt" >> "$out/cons_ring.txt"
+		awk '/^console_io_ns_x1000/ { print $2 / 1000 }' "$out/cons_run.txt" >> "$out/cons_io.txt"
+	done
+	for f in cons_ring cons_io; do
+		[ -s "$out/$f.txt" ] || { echo "bench: console_ring_write: no figure from $f" >&2; exit 1; }
+	done
+	emit console_ring_write "$(median < "$out/cons_ring.txt")" ns "$(median < "$out/cons_io.txt")"
+}
+
+# hospesd_rpc / hospesd_create: the toolstack daemon against hospes-hv's
+# own control socket, both run by one hospesd (hd_bench): a JSON-RPC
+# `version` round trip vs an HVCTL_LIST round trip (ns), and
+# domain.create (paused) + domain.destroy of nido vs hvctl create + destroy
+# of the same kernel (us): the difference is validation, JSON, the
+# xenstore keys and the crash-safe state file. Lower is better.
+bench_hospesd() {
+	n=${HD_N:-2000}
+	: > "$out/hd_rpc.txt"; : > "$out/hd_hvc.txt"; : > "$out/hd_cr.txt"; : > "$out/hd_hvcr.txt"
+	dir=$(mktemp -d)
+	"$build/bin/hospesd" --socket "$dir/hd.sock" --state-dir "$dir/st" 2>"$dir/log" &
+	hd=$!
+	for _ in $(seq 100); do [ -S "$dir/hd.sock" ] && break; sleep 0.1; done
+	for _ in $(seq "$rounds"); do
+		"$build/bin/bench/hd_bench" "$dir/hd.sock" "$dir/st/hv.sock" \
+			"$(pwd)/$build/guests/nido.elf" "$n" > "$dir/r.txt"
+		awk '/^rpc_rtt_ns/ { print $2 }' "$dir/r.txt" >> "$out/hd_rpc.txt"
+		awk '/^hvctl_rtt_ns/ { print $2 }' "$dir/r.txt" >> "$out/hd_hvc.txt"
+		awk '/^create_us/ { print $2 }' "$dir/r.txt" >> "$out/hd_cr.txt"
+		awk '/^hv_create_us/ { print $2 }' "$dir/r.txt" >> "$out/hd_hvcr.txt"
+	done
+	kill "$hd" 2>/dev/null; wait "$hd" 2>/dev/null || true
+	rm -rf "$dir"
+	for f in hd_rpc hd_hvc hd_cr hd_hvcr; do
+		[ -s "$out/$f.txt" ] || { echo "bench: hospesd: no figure from $f" >&2; exit 1; }
+	done
+	emit hospesd_rpc "$(median < "$out/hd_rpc.txt")" ns "$(median < "$out/hd_hvc.txt")"
+	emit hospesd_create "$(median < "$out/hd_cr.txt")" us "$(median < "$out/hd_hvcr.txt")"
+}
+
+# blk_seq_read / blk_seq_write (1 MiB, QD 4, MB/s), blk_randread_4k /
+# blk_randwrite_4k (4 KiB, QD 32, IOPS): nido's "blk-bench" (zero-copy on
+# its persistent pool) through hospes-blkback on a raw image file, versus
+# fio (io_uring, O_DIRECT, same block size and depth) on the same file in
+# the same run. Higher is better. blk_backend_cpu: hospes-blkback's CPU
+# time (utime + stime) per 4 KiB random read over a whole guest run,
+# versus fio's own CPU per request: us per request, lower is better.
+# blk_guest_us_per_req: the guest's time per 4 KiB random read outside
+# its sleeps (the cost of guest kernel instructions) against the elapsed
+# time per request. BLK_SECS (default 2) seconds per figure and round.
+bench_blk() {
+	command -v fio >/dev/null || { echo "bench: fio is required (make deps)" >&2; exit 1; }
+	command -v jq >/dev/null || { echo "bench: jq is required (make deps)" >&2; exit 1; }
+	secs=${BLK_SECS:-2}
+	for f in seqr seqw rr rw fseqr fseqw frr frw cpu fcpu gus gel; do : > "$out/blk_$f.txt"; done
+	# On the build's file system: O_DIRECT needs a real one (not tmpfs).
+	dir=$(cd "$(mktemp -d "$out/blk.XXXXXX")" && pwd)
+	img=$dir/disk.img
+	"$build/bin/hospes-hv" daemon --socket "$dir/hv.sock" --state-dir "$dir" 2>"$dir/log" &
+	hv=$!
+	for _ in $(seq 50); do [ -S "$dir/hv.sock" ] && break; sleep 0.1; done
+	"$build/bin/hospes-stored" --socket "$dir/xs.sock" --hv-socket "$dir/hv.sock" 2>"$dir/xs.log" &
+	xs=$!
+	for _ in $(seq 50); do [ -S "$dir/xs.sock" ] && break; sleep 0.1; done
+	"$build/bin/hospes-blkback" --state-dir "$dir" --hv-socket "$dir/hv.sock" \
+		--xs-socket "$dir/xs.sock" 2>"$dir/bb.log" &
+	bb=$!
+	fio --name=fill --filename="$img" --ioengine=io_uring --direct=1 --rw=write --bs=1M \
+		--iodepth=4 --size=256M --output-format=json >/dev/null
+	fio_run() { # rw bs qd -> "value cpu_us_per_req" (MB/s for 1M, IOPS for 4k)
+		fio --name=b --filename="$img" --ioengine=io_uring --direct=1 --rw="$1" --bs="$2" \
+			--iodepth="$3" --size=256M --runtime="$secs" --time_based \
+			--output-format=json |
+			jq -r --arg bs "$2" '.jobs[0] as $j | (if ($j.read.total_ios > 0) then $j.read else $j.write end) as $d |
+				(if $bs == "1M" then $d.bw_bytes / 1000000 else $d.iops end) as $v |
+				(($j.usr_cpu + $j.sys_cpu) / 100 * $j.job_runtime * 1000 / $d.total_ios) as $c |
+				"\($v) \($c)"' | awk '{ printf "%.1f %.3f\n", $1, $2 }'
+	}
+	guest() { # script -> blk_guest_bench output
+		"$build/bin/bench/blk_guest_bench" "$dir/hv.sock" "$dir/xs.sock" "$dir" \
+			"$(pwd)/$build/guests/nido.elf" "$img" "$bb" "$1"
+	}
+	field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+	for _ in $(seq "$rounds"); do
+		fio_run read 1M 4 | awk '{ print $1 }' >> "$out/blk_fseqr.txt"
+		fio_run write 1M 4 | awk '{ print $1 }' >> "$out/blk_fseqw.txt"
+		fio_run randread 4k 32 > "$dir/frr"
+		awk '{ print $1 }' "$dir/frr" >> "$out/blk_frr.txt"
+		awk '{ print $2 }' "$dir/frr" >> "$out/blk_fcpu.txt"
+		fio_run randwrite 4k 32 | awk '{ print $1 }' >> "$out/blk_frw.txt"
+		guest "blk-bench seq read 1m 4 ${secs}s; blk-bench seq write 1m 4 ${secs}s; blk-bench rand write 4k 32 ${secs}s" > "$dir/g"
+		grep 'op=read' "$dir/g" | field bytes > "$dir/b"; grep 'op=read' "$dir/g" | field ns > "$dir/n"
+		paste "$dir/b" "$dir/n" | awk '{ printf "%.1f\n", $1 * 1000 / $2 }' >> "$out/blk_seqr.txt"
+		grep 'op=write bs=1048576' "$dir/g" | field bytes > "$dir/b"; grep 'op=write bs=1048576' "$dir/g" | field ns > "$dir/n"
+		paste "$dir/b" "$dir/n" | awk '{ printf "%.1f\n", $1 * 1000 / $2 }' >> "$out/blk_seqw.txt"
+		grep 'op=write bs=4096' "$dir/g" | field iops >> "$out/blk_rw.txt"
+		# A run of 4 KiB random reads alone, for the backend's CPU per request.
+		guest "blk-bench rand read 4k 32 ${secs}s" > "$dir/g"
+		grep 'op=read' "$dir/g" | field iops >> "$out/blk_rr.txt"
+		ios=$(grep 'op=read' "$dir/g" | field ios)
+		awk -v c="$(awk '/^blk-backend-cpu-us/ { print $2 }' "$dir/g")" -v n="$ios" \
+			'BEGIN { printf "%.3f\n", c / n }' >> "$out/blk_cpu.txt"
+		grep 'op=read' "$dir/g" | field guest_us_per_req >> "$out/blk_gus.txt"
+		grep 'op=read' "$dir/g" | field us_per_req >> "$out/blk_gel.txt"
+	done
+	kill "$bb"; wait "$bb" 2>/dev/null || true
+	kill "$xs" "$hv" 2>/dev/null; wait "$xs" "$hv" 2>/dev/null || true
+	[ -n "${BLK_KEEP:-}" ] || rm -rf "$dir"
+	for f in seqr seqw rr rw fseqr fseqw frr frw cpu fcpu gus gel; do
+		[ -s "$out/blk_$f.txt" ] || { echo "bench: blk: no figure from $f" >&2; exit 1; }
+	done
+	emit blk_seq_read "$(median < "$out/blk_seqr.txt")" MB/s "$(median < "$out/blk_fseqr.txt")"
+	emit blk_seq_write "$(median < "$out/blk_seqw.txt")" MB/s "$(median < "$out/blk_fseqw.txt")"
+	emit blk_randread_4k "$(median < "$out/blk_rr.txt")" IOPS "$(median < "$out/blk_frr.txt")"
+	emit blk_randwrite_4k "$(median < "$out/blk_rw.txt")" IOPS "$(median < "$out/blk_frw.txt")"
+	emit blk_backend_cpu "$(median < "$out/blk_cpu.txt")" us "$(median < "$out/blk_fcpu.txt")"
+	emit blk_guest_us_per_req "$(median < "$out/blk_gus.txt")" us "$(median < "$out/blk_gel.txt")"
+}
+
+# grant_map_unmap / grant_copy_4k: grant-table hypercalls in one guest
+# (bench-grant, GRANT_N iterations timed with the guest TSC): a map + unmap
+# pair of the domain's own grant at a RAM frame, against two null
+# hypercalls; a 4 KiB GNTTABOP_copy from a granted frame into an own frame,
+# against one null hypercall; both baselines timed in the same guest run.
+# Unit: ns; lower is better; goal ratio <= 2.
+bench_grant() {
+	n=${GRANT_N:-2000}
+	: > "$out/gnt_null.txt"; : > "$out/gnt_map.txt"; : > "$out/gnt_copy.txt"
+	for _ in $(seq "$rounds"); do
+		"$build/bin/hospes-hv" run "$build/guests/bench-grant.elf" --mem 16M --cmdline "n=$n" \
+			2>/dev/null > "$out/gnt_run.txt"
+		awk '/^grant_null_ns_x1000/ { print $2 / 1000 }' "$out/gnt_run.txt" >> "$out/gnt_null.txt"
+		awk '/^grant_map_unmap_ns_x1000/ { print $2 / 1000 }' "$out/gnt_run.txt" >> "$out/gnt_map.txt"
+		awk '/^grant_copy4k_ns_x1000/ { print $2 / 1000 }' "$out/gnt_run.txt" >> "$out/gnt_copy.txt"
+	done
+	for f in gnt_null gnt_map gnt_copy; do
+		[ -s "$out/$f.txt" ] || { echo "bench: grant: no figure from $f" >&2; exit 1; }
+	done
+	null=$(median < "$out/gnt_null.txt")
+	emit grant_map_unmap "$(median < "$out/gnt_map.txt")" ns "$(awk -v n="$null" 'BEGIN { printf "%.3f", 2 * n }')"
+	emit grant_copy_4k "$(median < "$out/gnt_copy.txt")" ns "$null"
+}
+
 case "$only" in
 "" | hypercall_null | hypercall_null_bare_out) bench_hypercall_null ;;
+grant_map_unmap | grant_copy_4k) ;; # below
+console_ring_write) ;; # below
+hospesd_rpc | hospesd_create) ;; # below
+xs_guest_read) ;; # below
 xenstore_*) ;; # below
 evtchn_pingpong | evtchn_host_eventfd) ;; # below
 timer_lateness_p99 | timer_lateness_mean) ;; # below
 balloon_free | balloon_free_2m) ;; # below
+ring_grant_map | ring_grant_copy | ring_host_memcpy) ;; # below
+blk_*) ;; # below
 *) echo "bench: unknown benchmark '$only' (known: hypercall_null)" >&2; exit 2 ;;
 esac
 
@@ -183,4 +414,28 @@ esac
 
 case "$only" in
 "" | xenstore_*) bench_xenstore ;;
+esac
+
+case "$only" in
+"" | xs_guest_read) bench_xs_guest ;;
+esac
+
+case "$only" in
+"" | ring_grant_map | ring_grant_copy | ring_host_memcpy) bench_ring ;;
+esac
+
+case "$only" in
+"" | console_ring_write) bench_console ;;
+esac
+
+case "$only" in
+"" | grant_map_unmap | grant_copy_4k) bench_grant ;;
+esac
+
+case "$only" in
+"" | hospesd_rpc | hospesd_create) bench_hospesd ;;
+esac
+
+case "$only" in
+"" | blk_*) bench_blk ;;
 esac

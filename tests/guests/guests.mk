@@ -5,6 +5,18 @@
 TEST_GUESTS := conformance triple-fault unbacked vmcall emulfail bench-hypercall idle smp balloon conformance-memory bench-balloon conformance-time conformance-events bench-evtchn \
 	conformance-smp \
 	evtchn-pair evtchn-hostile conformance-store
+# Grant tables: one domain's conformance, two domains sharing pages.
+TEST_GUESTS += conformance-grant grant-pair bench-grant
+GUEST_LIBS_conformance-grant := conflib
+GUEST_LIBS_grant-pair := conflib
+# xenstore ring transport: a guest that breaks the ring protocol.
+TEST_GUESTS += xs-hostile
+# Shared rings: streams bytes to dom0 (test_ring_dom0, the ring benchmarks).
+TEST_GUESTS += bench-ring
+# Console: a guest that scribbles impossible console ring indices.
+TEST_GUESTS += cons-hostile bench-console
+# Block: a frontend sending malformed requests and overrunning its ring.
+TEST_GUESTS += blk-hostile
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt
@@ -20,6 +32,7 @@ GUEST_LIBS_conformance-smp := conflib
 GUEST_LIBS_conformance-store := conflib
 GUEST_LIBS_evtchn-pair := conflib
 GUEST_LIBS_evtchn-hostile := conflib
+GUEST_LIBS_xs-hostile := conflib
 
 $(OBJ)/guest/tests/guests/%.o: GUEST_CFLAGS += -Itests/guests/conflib
 

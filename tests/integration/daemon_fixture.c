@@ -38,6 +38,11 @@ void dfx_start(const char *tag)
 	cr_assert_eq(access(sock, F_OK), 0, "daemon did not create %s", sock);
 }
 
+const char *dfx_socket(void)
+{
+	return sock;
+}
+
 int dfx_stop(void)
 {
 	char cmd[128];

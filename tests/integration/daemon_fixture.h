@@ -14,6 +14,8 @@ void dfx_start(const char *tag);
 /* SIGTERM; the daemon's exit code (-2 if it had to be killed), and the
  * temp dir is removed. Safe to call twice. */
 int dfx_stop(void);
+/* The daemon's control socket (for other daemons, e.g. hospes-stored). */
+const char *dfx_socket(void);
 /* 1 while the daemon process is alive. */
 int dfx_alive(void);
 /* The daemon's log (stderr), malloc'd. */

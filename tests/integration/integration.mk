@@ -37,6 +37,9 @@ $(OBJ)/host/tests/integration/daemon_fixture.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_events_dom0: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_events_dom0.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_interdomain: $(DAEMON_FIXTURE) $(HVCTL_LIB)
+# Grant tables: two guests sharing pages in one daemon.
+$(TESTBIN)/integration/test_grant: $(DAEMON_FIXTURE) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_grant.o: HOST_CFLAGS += -Ihypervisor
 $(OBJ)/host/tests/integration/test_interdomain.o: HOST_CFLAGS += -Ihypervisor
 $(TESTBIN)/integration/test_isolation: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_isolation.o: HOST_CFLAGS += -Ihypervisor
@@ -44,3 +47,52 @@ $(OBJ)/host/tests/integration/test_isolation.o: HOST_CFLAGS += -Ihypervisor
 # Xenstore ring page and port: run mode and through the daemon fixture.
 $(TESTBIN)/integration/test_store_page: $(DAEMON_FIXTURE) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_store_page.o: HOST_CFLAGS += -Ihypervisor
+
+# Shared rings: two nidos (ring-serve/ring-client) and dom0 with a guest.
+$(TESTBIN)/integration/test_ring_demo: $(DAEMON_FIXTURE) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_ring_demo.o: HOST_CFLAGS += -Ihypervisor
+$(TESTBIN)/integration/test_ring_dom0: $(DAEMON_FIXTURE) $(OBJ)/host/tests/bench/ring_dom0.o $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_ring_dom0.o: HOST_CFLAGS += -Ihypervisor
+
+# Guests on xenstore (ring transport): hospes-hv daemon + hospes-stored,
+# the toolstack's steps in guest_store_fixture.c.
+GUEST_STORE_FIXTURE := $(OBJ)/host/tests/integration/guest_store_fixture.o
+$(GUEST_STORE_FIXTURE): HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(TESTBIN)/integration/test_xs_guest: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
+		$(XSCLIENT_LIB) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_xs_guest.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+# hospes-stored's tree across restarts (--state-dir).
+$(TESTBIN)/integration/test_xs_persist: $(XSCLIENT_LIB)
+$(OBJ)/host/tests/integration/test_xs_persist.o: HOST_CFLAGS += -Itoolstack/xsclient
+
+# Console: nido's PV console through hospes-consoled (console_fixture.c
+# plays the toolstack: console keys in xenstore, consoled started/restarted).
+CONSOLE_FIXTURE := $(OBJ)/host/tests/integration/console_fixture.o \
+	$(OBJ)/host/tests/integration/console_expect.o
+CONSOLE_TESTS := $(TESTBIN)/integration/test_consoled $(TESTBIN)/integration/test_consoled_robust
+$(CONSOLE_FIXTURE) $(patsubst $(TESTBIN)/%,$(OBJ)/host/tests/%.o,$(CONSOLE_TESTS)): \
+	HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient -Ibackends/consoled
+$(CONSOLE_TESTS): $(CONSOLE_FIXTURE) $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
+		$(XSCLIENT_LIB) $(HVCTL_LIB) $(CONSCLIENT_LIB)
+
+# Block frontend: nido's blkfront handshake against a backend played in
+# xenstore by the test (test_blkfront_xenbus).
+$(TESTBIN)/integration/test_blkfront_xenbus: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) \
+		$(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_blkfront_xenbus.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+
+# Block: nido's disk through hospes-blkback (blk_fixture.c plays the
+# toolstack: images, vbd directories in xenstore, blkback started/killed).
+BLK_FIXTURE := $(OBJ)/host/tests/integration/blk_fixture.o
+BLK_TESTS := $(patsubst tests/integration/%.c,$(TESTBIN)/integration/%,$(wildcard tests/integration/test_blkback*.c))
+$(BLK_FIXTURE) $(patsubst $(TESTBIN)/%,$(OBJ)/host/tests/%.o,$(BLK_TESTS)): \
+	HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(BLK_TESTS): $(BLK_FIXTURE) $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
+		$(XSCLIENT_LIB) $(HVCTL_LIB)
+# nido's blkfront data path and reconnection through hospes-blkback.
+$(OBJ)/host/tests/integration/test_blkfront.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(TESTBIN)/integration/test_blkfront: $(BLK_FIXTURE) $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) \
+		$(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(TESTBIN)/integration/test_blkfront_hostile: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) \
+		$(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(OBJ)/host/tests/integration/test_blkfront_hostile.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient

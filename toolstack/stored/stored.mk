@@ -15,10 +15,16 @@ XS_CORE_SRCS := \
 	toolstack/stored/xs_dispatch.c \
 	toolstack/stored/xs_mutate.c \
 	toolstack/stored/xs_ops_tree.c \
-	toolstack/stored/xs_ops_misc.c
+	toolstack/stored/xs_ops_misc.c \
+	toolstack/stored/xs_persist_parse.c
 
 XS_MAIN_SRCS := \
 	toolstack/stored/xs_uv.c \
+	toolstack/stored/xs_ring.c \
+	toolstack/stored/xs_ring_io.c \
+	toolstack/stored/xs_hv.c \
+	toolstack/stored/xs_hv_watch.c \
+	toolstack/stored/xs_persist.c \
 	toolstack/stored/xs_main.c
 
 XS_CORE_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(XS_CORE_SRCS))
@@ -27,9 +33,10 @@ UNIT_OBJS_stored := $(XS_CORE_OBJS)
 
 LIBUV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
 LIBUV_LIBS := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
-$(XS_MAIN_OBJS): HOST_CFLAGS += $(LIBUV_CFLAGS)
+$(XS_MAIN_OBJS): HOST_CFLAGS += $(LIBUV_CFLAGS) -Ihypervisor
 
-$(BIN)/hospes-stored: $(XS_CORE_OBJS) $(XS_MAIN_OBJS)
+# Guest rings: hospes-stored is a client of hospes-hv's control socket.
+$(BIN)/hospes-stored: $(XS_CORE_OBJS) $(XS_MAIN_OBJS) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) $(HOST_LDLIBS)

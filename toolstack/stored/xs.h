@@ -184,6 +184,12 @@ struct xs_domain {
 extern struct xs_domain *xs_domains;
 extern struct xs_perms xs_special_perms[2]; /* @introduceDomain, @releaseDomain */
 struct xs_domain *xs_domain_find(unsigned domid);
+/* Ring transport (xs_ring.c; unset in unit tests, which have no rings):
+ * attach maps the domain's ring page and binds its port when INTRODUCE
+ * records it (XS_OK or the error INTRODUCE replies with); detach undoes
+ * that when the domain is released. */
+extern enum xs_err (*xs_ring_attach_hook)(struct xs_domain *d);
+extern void (*xs_ring_detach_hook)(unsigned domid);
 unsigned xs_conn_target(const struct xs_conn *c);
 void xs_domain_release(unsigned domid);
 void xs_store_init(void);

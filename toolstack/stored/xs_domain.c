@@ -9,6 +9,8 @@ static struct xs_node *live_root;
 struct xs_domain *xs_domains;
 struct xs_conn *xs_conns;
 struct xs_perms xs_special_perms[2];
+enum xs_err (*xs_ring_attach_hook)(struct xs_domain *d);
+void (*xs_ring_detach_hook)(unsigned domid);
 
 struct xs_view xs_view_live(void)
 {
@@ -98,6 +100,9 @@ static void rm_owned(struct xs_node *n, unsigned domid)
  * privileged watchers hear @releaseDomain. */
 void xs_domain_release(unsigned domid)
 {
+	/* The ring goes first, so its watches do not hear the cleanup below. */
+	if (xs_ring_detach_hook)
+		xs_ring_detach_hook(domid);
 	for (struct xs_domain **pp = &xs_domains; *pp; pp = &(*pp)->next) {
 		if ((*pp)->domid == domid) {
 			struct xs_domain *d = *pp;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "xs_persist.h"
+#include "xs_ring.h"
 #include "xs_uv.h"
 
 static uv_pipe_t server;
@@ -18,8 +20,11 @@ static const char *sock_path;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hospes-stored [--socket PATH] [--state-dir DIR] [--quota NAME=VALUE]...\n"
+	fprintf(f, "usage: hospes-stored [--socket PATH] [--state-dir DIR] [--hv-socket PATH]\n"
+		   "                     [--quota NAME=VALUE]...\n"
 		   "  --socket     listening socket (default $%s, else %s)\n"
+		   "  --hv-socket  hospes-hv control socket for guest rings (default\n"
+		   "               $HOSPES_HV_SOCKET, else /run/hospes/hv.sock)\n"
 		   "  --state-dir  directory for daemon state (created if missing)\n"
 		   "  --quota      per-domain limit: nodes, node-size, watches, transactions,\n"
 		   "               outstanding, perms (dom0 is exempt)\n",
@@ -31,6 +36,8 @@ static void on_signal(uv_signal_t *s, int signum)
 	xs_log(NULL, "signal %d: shutting down", signum);
 	uv_close((uv_handle_t *)&server, NULL);
 	unlink(sock_path);
+	xs_ring_close_all();
+	xs_persist_stop();
 	xs_uv_close_all(s->loop, &server);
 }
 
@@ -78,6 +85,8 @@ int main(int argc, char **argv)
 			sock_path = argv[++i];
 		} else if (i + 1 < argc && !strcmp(a, "--state-dir")) {
 			state_dir = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--hv-socket")) {
+			xs_hv_socket = argv[++i];
 		} else if (i + 1 < argc && !strcmp(a, "--quota")) {
 			if (xs_quota_set(argv[++i]) < 0) {
 				fprintf(stderr, "hospes-stored: bad quota '%s'\n", argv[i]);
@@ -110,6 +119,16 @@ int main(int argc, char **argv)
 	if (!xs_store_ready()) {
 		xs_log(NULL, "out of memory");
 		return 1;
+	}
+	xs_ring_init(loop);
+	/* The tree of the previous run, kept in the state directory. */
+	if (state_dir) {
+		xs_persist_load(state_dir); /* a bad file is logged and moved aside */
+		if (!xs_store_ready() || xs_persist_start(loop, state_dir) < 0) {
+			xs_log(NULL, "cannot keep the tree in %s", state_dir);
+			xs_store_fini();
+			return 1;
+		}
 	}
 	if (clear_stale_socket(sock_path) < 0 || xs_uv_listen(loop, &server, sock_path) < 0) {
 		xs_store_fini();

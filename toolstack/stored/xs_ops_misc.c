@@ -131,6 +131,15 @@ void xs_op_introduce(struct xs_req *r)
 	d->target = ~0u;
 	d->next = xs_domains;
 	xs_domains = d;
+	if (xs_ring_attach_hook) {
+		enum xs_err e = xs_ring_attach_hook(d);
+		if (e != XS_OK) {
+			xs_domains = d->next;
+			free(d);
+			xs_reply_err(r, e);
+			return;
+		}
+	}
 	xs_log(r->conn->name, "introduced dom%u (gfn %llu, port %u)", domid, gfn, port);
 	reply_ok(r);
 	xs_watch_fire("@introduceDomain", false);

@@ -45,7 +45,11 @@ enum hvctl_type {
 	HVCTL_BIND_EVTCHN = 9, /* hvctl_bind_evtchn -> hvctl_bind_reply + 2 fds */
 	HVCTL_GET_MEMFD = 10,  /* hvctl_domid -> hvctl_memory + 1 fd */
 	HVCTL_LIST = 11,       /* (empty) -> hvctl_list */
-	HVCTL_TYPE_MAX = 11,
+	/* Grant tables (SPEC.md §14.7): dom0 as a grantee. */
+	HVCTL_GNT_MAP = 12,    /* hvctl_gnt_map -> hvctl_gnt_map_reply */
+	HVCTL_GNT_UNMAP = 13,  /* hvctl_gnt_unmap -> hvctl_gnt_unmap_reply */
+	HVCTL_GNT_COPY = 14,   /* hvctl_gnt_copy -> hvctl_gnt_copy_reply */
+	HVCTL_TYPE_MAX = 14,
 };
 #define HVCTL_REPLY_BIT 0x80000000u
 
@@ -70,6 +74,8 @@ _Static_assert(sizeof(struct hvctl_create) == 32 + 256 + 1024 + 4 * 256, "hvctl_
 #define HVCTL_CREATE_START 1u /* start vCPU 0 right away */
 /* Give the guest a xenstore ring page and port (SPEC.md §1.4, §13). */
 #define HVCTL_CREATE_XENSTORE 2u
+/* Console: give the guest a PV console ring page and port (SPEC.md §16). */
+#define HVCTL_CREATE_CONSOLE 4u
 
 struct hvctl_domid {
 	uint32_t domid;
@@ -97,6 +103,56 @@ struct hvctl_bind_evtchn {
 	uint32_t port; /* guest port unbound for dom 0; 0 = allocate one */
 };
 _Static_assert(sizeof(struct hvctl_bind_evtchn) == 8, "hvctl_bind_evtchn");
+
+/* Grant tables: dom0 maps refs a domain granted to domain 0. Each ref
+ * is validated and marked in use (GTF_reading/writing) exactly as for a
+ * guest grantee; the reply gives the granted frame's byte offset in the
+ * granter's RAM memfd (HVCTL_GET_MEMFD), which dom0 maps itself. The
+ * mappings belong to the connection: GNT_UNMAP or closing it ends them. */
+#define HVCTL_GNT_BATCH 64u     /* refs / handles per message */
+#define HVCTL_GNT_READONLY 1u   /* hvctl_gnt_map.flags */
+
+struct hvctl_gnt_map {
+	uint32_t domid;  /* the granter */
+	uint32_t count;  /* 1..HVCTL_GNT_BATCH */
+	uint32_t flags;  /* HVCTL_GNT_READONLY; other bits -EINVAL */
+	uint32_t pad;    /* 0 */
+	uint32_t refs[HVCTL_GNT_BATCH]; /* first count used */
+};
+_Static_assert(sizeof(struct hvctl_gnt_map) == 16 + 64 * 4, "hvctl_gnt_map");
+
+struct hvctl_gnt_unmap {
+	uint32_t count; /* 1..HVCTL_GNT_BATCH */
+	uint32_t pad;   /* 0 */
+	uint32_t handles[HVCTL_GNT_BATCH];
+};
+_Static_assert(sizeof(struct hvctl_gnt_unmap) == 8 + 64 * 4, "hvctl_gnt_unmap");
+
+/* GNT_COPY: up to HVCTL_GNT_COPY_SEGS pieces of granted frames, each
+ * within one page. Bytes for TO_GUEST segments come inline in data, back
+ * to back in segment order; bytes of the other segments return the same
+ * way in the reply's data (zeros for a failed segment). The total length
+ * of all segments is at most HVCTL_GNT_COPY_BYTES. */
+#define HVCTL_GNT_COPY_SEGS 8u
+#define HVCTL_GNT_COPY_BYTES 4096u
+#define HVCTL_GNT_TO_GUEST 1u /* hvctl_gnt_seg.flags: write (needs a writable grant) */
+
+struct hvctl_gnt_seg {
+	uint32_t ref;
+	uint16_t offset; /* in the page */
+	uint16_t len;    /* offset + len <= 4096 */
+	uint32_t flags;  /* HVCTL_GNT_TO_GUEST */
+	uint32_t pad;    /* 0 */
+};
+_Static_assert(sizeof(struct hvctl_gnt_seg) == 16, "hvctl_gnt_seg");
+
+struct hvctl_gnt_copy {
+	uint32_t domid; /* the granter */
+	uint32_t count; /* 1..HVCTL_GNT_COPY_SEGS */
+	struct hvctl_gnt_seg segs[HVCTL_GNT_COPY_SEGS];
+	uint8_t data[HVCTL_GNT_COPY_BYTES];
+};
+_Static_assert(sizeof(struct hvctl_gnt_copy) == 8 + 8 * 16 + 4096, "hvctl_gnt_copy");
 
 /* ---- replies (all fields OUT) ---- */
 
@@ -139,8 +195,12 @@ struct hvctl_dominfo {
 	uint64_t store_pfn;       /* xenstore ring frame, 0 = no xenstore page */
 	uint32_t store_port;      /* guest port unbound for dom 0, 0 = none */
 	uint32_t pad2;
+	/* Console (SPEC.md §16): ring frame and guest port, 0 = none. */
+	uint64_t console_pfn;
+	uint32_t console_port;
+	uint32_t pad3;
 };
-_Static_assert(sizeof(struct hvctl_dominfo) == 80, "hvctl_dominfo");
+_Static_assert(sizeof(struct hvctl_dominfo) == 96, "hvctl_dominfo");
 
 struct hvctl_bind_reply {
 	struct hvctl_reply r;
@@ -180,6 +240,40 @@ struct hvctl_list {
 _Static_assert(sizeof(struct hvctl_list) == 16, "hvctl_list");
 _Static_assert(16 + HVCTL_LIST_MAX * 4 <= HVCTL_MAX_PAYLOAD, "list fits");
 
+/* Grant tables: per-entry results are GNTST_* values (grant_table.h). */
+struct hvctl_gnt_mapping {
+	int32_t status;  /* GNTST_* */
+	uint32_t handle; /* for GNT_UNMAP */
+	uint64_t offset; /* byte offset of the frame in the granter's memfd */
+};
+_Static_assert(sizeof(struct hvctl_gnt_mapping) == 16, "hvctl_gnt_mapping");
+
+struct hvctl_gnt_map_reply {
+	struct hvctl_reply r;
+	uint32_t count;
+	uint32_t pad;
+	struct hvctl_gnt_mapping maps[HVCTL_GNT_BATCH];
+};
+_Static_assert(sizeof(struct hvctl_gnt_map_reply) == 16 + 64 * 16, "hvctl_gnt_map_reply");
+
+struct hvctl_gnt_unmap_reply {
+	struct hvctl_reply r;
+	uint32_t count;
+	uint32_t pad;
+	int32_t status[HVCTL_GNT_BATCH]; /* GNTST_* */
+};
+_Static_assert(sizeof(struct hvctl_gnt_unmap_reply) == 16 + 64 * 4, "hvctl_gnt_unmap_reply");
+
+struct hvctl_gnt_copy_reply {
+	struct hvctl_reply r;
+	uint32_t count;
+	uint32_t pad;
+	int32_t status[HVCTL_GNT_COPY_SEGS]; /* GNTST_* */
+	uint8_t data[HVCTL_GNT_COPY_BYTES];
+};
+_Static_assert(sizeof(struct hvctl_gnt_copy_reply) == 16 + 32 + 4096, "hvctl_gnt_copy_reply");
+_Static_assert(sizeof(struct hvctl_gnt_copy) <= HVCTL_MAX_PAYLOAD, "gnt copy fits");
+
 /* ---- the exact-size table: checked before a payload is used ---- */
 
 /* Payload bytes of a request of type t, or -1 for an unknown type. */
@@ -197,6 +291,9 @@ static inline int32_t hvctl_request_size(uint32_t t)
 	case HVCTL_WAIT: return (int32_t)sizeof(struct hvctl_wait);
 	case HVCTL_BIND_EVTCHN: return (int32_t)sizeof(struct hvctl_bind_evtchn);
 	case HVCTL_LIST: return 0;
+	case HVCTL_GNT_MAP: return (int32_t)sizeof(struct hvctl_gnt_map);
+	case HVCTL_GNT_UNMAP: return (int32_t)sizeof(struct hvctl_gnt_unmap);
+	case HVCTL_GNT_COPY: return (int32_t)sizeof(struct hvctl_gnt_copy);
 	default: return -1;
 	}
 }
@@ -218,6 +315,9 @@ static inline int32_t hvctl_reply_size(uint32_t t)
 	case HVCTL_BIND_EVTCHN: return (int32_t)sizeof(struct hvctl_bind_reply);
 	case HVCTL_GET_MEMFD: return (int32_t)sizeof(struct hvctl_memory);
 	case HVCTL_LIST: return (int32_t)sizeof(struct hvctl_list);
+	case HVCTL_GNT_MAP: return (int32_t)sizeof(struct hvctl_gnt_map_reply);
+	case HVCTL_GNT_UNMAP: return (int32_t)sizeof(struct hvctl_gnt_unmap_reply);
+	case HVCTL_GNT_COPY: return (int32_t)sizeof(struct hvctl_gnt_copy_reply);
 	default: return -1;
 	}
 }

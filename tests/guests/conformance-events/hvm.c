@@ -72,7 +72,9 @@ void ev_physmap(void)
 	volatile struct shared_info *moved = (struct shared_info *)spare[0];
 
 	conf_check("physmap.bad_idx", add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1, gpfn));
-	conf_check("physmap.grant_table", add_to_physmap(DOMID_SELF, XENMAPSPACE_grant_table, 0, gpfn));
+	/* Grant tables (SPEC.md §14.2): a v2 status frame is refused. */
+	conf_check("physmap.grant_table",
+		   add_to_physmap(DOMID_SELF, XENMAPSPACE_grant_table, XENMAPIDX_grant_table_status, gpfn));
 	conf_check("physmap.unknown_space", add_to_physmap(DOMID_SELF, 9, 0, gpfn));
 	conf_check("physmap.beyond_ram",
 		   add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x100000));

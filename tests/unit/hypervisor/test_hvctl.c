@@ -20,6 +20,7 @@ Test(hvctl, every_request_type_has_its_exact_size)
 		{ HVCTL_DESTROY, 8 }, { HVCTL_INFO, 8 }, { HVCTL_GET_MEMFD, 8 },
 		{ HVCTL_SET_MAXMEM, 16 }, { HVCTL_WAIT, 16 }, { HVCTL_BIND_EVTCHN, 8 },
 		{ HVCTL_LIST, 0 },
+		{ HVCTL_GNT_MAP, 272 }, { HVCTL_GNT_UNMAP, 264 }, { HVCTL_GNT_COPY, 4232 },
 	};
 
 	cr_assert_eq(sizeof(t) / sizeof(t[0]), HVCTL_TYPE_MAX);
@@ -104,7 +105,7 @@ Test(hvctl, create_fields_are_checked)
 	BAD(c.maxmem = 16ull << 20);
 	BAD(c.maxmem = (64ull << 20) + 512);
 	BAD(c.pad = 1);
-	BAD(c.flags = 4);
+	BAD(c.flags = 8); /* console: bit 2 is HVCTL_CREATE_CONSOLE */
 	BAD(c.nr_modules = HVCTL_MAX_MODULES + 1);
 	BAD(memset(c.kernel, 'a', sizeof(c.kernel)));
 	BAD(strcpy(c.kernel, "relative.elf"));
@@ -119,6 +120,8 @@ Test(hvctl, create_fields_are_checked)
 	c.flags = HVCTL_CREATE_START;
 	cr_assert_eq(hvctl_check_create(&c, &why), 0);
 	c.flags = HVCTL_CREATE_START | HVCTL_CREATE_XENSTORE;
+	cr_assert_eq(hvctl_check_create(&c, &why), 0);
+	c.flags = HVCTL_CREATE_XENSTORE | HVCTL_CREATE_CONSOLE;
 	cr_assert_eq(hvctl_check_create(&c, &why), 0);
 }
 

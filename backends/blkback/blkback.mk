@@ -1,0 +1,27 @@
+# blkback: hospes-blkback, the PV block backend daemon (libuv + io_uring),
+# and backends/common, the backend half of the xenbus handshake it uses.
+
+XBB_SRCS := backends/common/xbb_keys.c backends/common/xbb_state.c
+BLKBACK_SRCS := \
+	backends/blkback/bb_main.c \
+	backends/blkback/bb_dev.c \
+	backends/blkback/bb_ring.c \
+	backends/blkback/bb_io.c \
+	backends/blkback/bb_grant.c \
+	backends/blkback/bb_stats.c \
+	backends/blkback/bb_check.c
+
+XBB_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(XBB_SRCS))
+BLKBACK_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(BLKBACK_SRCS))
+
+$(OBJ)/host/backends/common/%.o: HOST_CFLAGS += $(LIBUV_CFLAGS) -Itoolstack/xsclient
+$(OBJ)/host/backends/blkback/%.o: HOST_CFLAGS += $(LIBUV_CFLAGS) -Ihypervisor -Itoolstack/xsclient -Ibackends/common
+
+$(BIN)/hospes-blkback: $(BLKBACK_OBJS) $(XBB_OBJS) $(XSCLIENT_LIB) $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) -luring $(HOST_LDLIBS)
+
+ALL_HOST_PROGS += $(BIN)/hospes-blkback
+UNIT_OBJS_blkback := $(OBJ)/host/backends/blkback/bb_check.o $(OBJ)/host/backends/common/xbb_keys.o
+$(OBJ)/host/tests/unit/blkback/%.o: HOST_CFLAGS += -Ibackends/blkback -Ibackends/common $(LIBUV_CFLAGS)

@@ -1,0 +1,349 @@
+/* blk_fixture.c: hospes-hv + hospes-stored + hospes-blkback and the
+ * toolstack's steps for a guest with a PV disk (see blk_fixture.h). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pvabi/blk_pattern.h>
+#include <pvabi/blkif.h>
+
+#include "blk_fixture.h"
+#include "harness.h"
+
+#define BFX_IMAGES 8
+
+static char dir[64], logpath[160];
+static char images[BFX_IMAGES][160];
+static unsigned nimages;
+static pid_t pid;
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 4096, len = 0, n;
+	char *buf = malloc(cap);
+
+	cr_assert_not_null(buf);
+	while (f && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			buf = realloc(buf, cap *= 2);
+			cr_assert_not_null(buf);
+		}
+	}
+	buf[len] = 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+char *bfx_blkback_log(void)
+{
+	return slurp(logpath);
+}
+
+int bfx_blkback_log_wait(const char *text, int ms)
+{
+	for (int t = 0; t <= ms; t += 20) {
+		char *l = bfx_blkback_log();
+		int found = strstr(l, text) != NULL;
+
+		free(l);
+		if (found)
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+void bfx_blkback_start(void)
+{
+	char sock[128];
+	int ready_before;
+	char *l = bfx_blkback_log();
+
+	/* Count "ready" lines so a restart waits for its own. */
+	ready_before = 0;
+	for (char *p = l; (p = strstr(p, "blkback: ready")); p++)
+		ready_before++;
+	free(l);
+	snprintf(sock, sizeof(sock), "%s/blkback.sock", dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		dup2(fd, 2);
+		execl(harness_path("bin/hospes-blkback"), "hospes-blkback", "--socket", sock,
+		      "--state-dir", dir, "--hv-socket", dfx_socket(), "--xs-socket", xsfx_socket(),
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 250; i++) {
+		int n = 0;
+
+		l = bfx_blkback_log();
+		for (char *p = l; (p = strstr(p, "blkback: ready")); p++)
+			n++;
+		free(l);
+		if (n > ready_before)
+			return;
+		cr_assert_eq(waitpid(pid, NULL, WNOHANG), 0, "hospes-blkback died:\n%s",
+			     bfx_blkback_log());
+		usleep(20000);
+	}
+	cr_assert_fail("hospes-blkback did not start:\n%s", bfx_blkback_log());
+}
+
+int bfx_blkback_stop(void)
+{
+	int st, code = -1;
+
+	if (pid <= 0)
+		return -1;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 500 && code < 0; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		else
+			usleep(10000);
+	}
+	if (code < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	pid = 0;
+	return code;
+}
+
+void bfx_blkback_kill(void)
+{
+	cr_assert_gt(pid, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = 0;
+}
+
+int bfx_blkback_pid(void)
+{
+	return (int)pid;
+}
+
+void bfx_start(const char *tag)
+{
+	gsfx_start(tag);
+	snprintf(dir, sizeof(dir), "/tmp/hospes-blk-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(logpath, sizeof(logpath), "%s/blkback.err", dir);
+	nimages = 0;
+	bfx_blkback_start();
+}
+
+void bfx_stop(void)
+{
+	char cmd[128];
+	int code = pid > 0 ? bfx_blkback_stop() : 0;
+
+	/* A clean exit on SIGTERM (under ASan: no leak, no error report). */
+	cr_expect_eq(code, 0, "hospes-blkback exited %d:\n%s", code, bfx_blkback_log());
+	gsfx_stop();
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			fprintf(stderr, "cannot remove %s\n", dir);
+		dir[0] = 0;
+	}
+}
+
+const char *bfx_image(const char *name, uint64_t bytes)
+{
+	char *p;
+	int fd;
+
+	cr_assert_lt(nimages, BFX_IMAGES);
+	p = images[nimages++];
+	snprintf(p, sizeof(images[0]), "%s/%s", dir, name);
+	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)bytes), 0);
+	close(fd);
+	return p;
+}
+
+static uint32_t tx;
+
+static void node(struct xsc *xs, const char *path, const char *val, const struct xsc_perm *perms,
+		 unsigned n)
+{
+	int r = val ? xsc_write_str(xs, tx, path, val) : xsc_mkdir(xs, tx, path);
+
+	cr_assert_eq(r, 0, "write %s: %s", path, xsc_strerror(r));
+	r = xsc_set_perms(xs, tx, path, perms, n);
+	cr_assert_eq(r, 0, "set perms %s: %s", path, xsc_strerror(r));
+}
+
+void bfx_add_disk(struct xsc *xs, uint32_t domid, unsigned devid, const char *image, bool ro)
+{
+	/* libxl: the frontend dir belongs to the guest, the backend (dom0) may
+	 * read it; the backend dir belongs to dom0, the guest may read it. */
+	struct xsc_perm fe[2] = {{domid, XSC_NONE}, {0, XSC_READ}};
+	struct xsc_perm be[2] = {{0, XSC_NONE}, {domid, XSC_READ}};
+	struct xsc_perm devdir[2] = {{0, XSC_NONE}, {domid, XSC_READ}};
+	char f[128], b[128], p[192], v[160];
+	int r;
+
+again:
+	/* One transaction, as libxl does: a backend never sees half a device. */
+	r = xsc_transaction_start(xs, &tx);
+	cr_assert_eq(r, 0, "transaction: %s", xsc_strerror(r));
+	snprintf(p, sizeof(p), "/local/domain/%u/device", domid);
+	node(xs, p, NULL, devdir, 2);
+	snprintf(p, sizeof(p), "/local/domain/%u/device/vbd", domid);
+	node(xs, p, NULL, devdir, 2);
+	snprintf(f, sizeof(f), "/local/domain/%u/device/vbd/%u", domid, devid);
+	snprintf(b, sizeof(b), "/local/domain/0/backend/vbd/%u/%u", domid, devid);
+	/* Backend dir first: a frontend requires it to exist. */
+	node(xs, b, NULL, be, 2);
+#define BE(key, val)                                                                               \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", b, key);                                           \
+		node(xs, p, val, be, 2);                                                           \
+	} while (0)
+#define FE(key, val)                                                                               \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", f, key);                                           \
+		node(xs, p, val, fe, 2);                                                           \
+	} while (0)
+	BE("frontend", f);
+	snprintf(v, sizeof(v), "%u", domid);
+	BE("frontend-id", v);
+	BE("params", image);
+	BE("mode", ro ? "r" : "w");
+	BE("type", "file");
+	BE("online", "1");
+	BE("removable", "0");
+	BE("bootable", "1");
+	BE("device-type", "disk");
+	snprintf(v, sizeof(v), "xvd%c", 'a' + (int)((devid >> 4) & 15));
+	BE("dev", v);
+	BE("state", "1");
+	node(xs, f, NULL, fe, 2);
+	FE("backend", b);
+	FE("backend-id", "0");
+	snprintf(v, sizeof(v), "%u", devid);
+	FE("virtual-device", v);
+	FE("device-type", "disk");
+	FE("state", "1");
+	r = xsc_transaction_end(xs, tx, true);
+	tx = 0;
+	if (r == -EAGAIN)
+		goto again;
+	cr_assert_eq(r, 0, "commit: %s", xsc_strerror(r));
+#undef BE
+#undef FE
+}
+
+uint32_t bfx_domain(struct hvctl *h, struct xsc *xs, const char *guest, uint64_t mem,
+		    const char *cmdline, unsigned devid, const char *image, bool ro, bool start)
+{
+	char rel[128];
+	struct hvctl_domain_config c = {.mem = mem, .cmdline = cmdline, .xenstore = true};
+	uint32_t domid;
+	int r;
+
+	snprintf(rel, sizeof(rel), "guests/%s.elf", guest);
+	c.kernel = harness_path(rel);
+	r = hvctl_create(h, &c, &domid);
+	cr_assert_eq(r, 0, "create %s: %s\n%s", guest, hvctl_strerror(r), dfx_log());
+	gsfx_home(xs, domid, guest);
+	if (image)
+		bfx_add_disk(xs, domid, devid, image, ro);
+	gsfx_introduce(h, xs, domid);
+	if (start) {
+		r = hvctl_start(h, domid);
+		cr_assert_eq(r, 0, "start dom%u: %s", domid, hvctl_strerror(r));
+	}
+	return domid;
+}
+
+long long bfx_stat(uint32_t domid, unsigned devid, const char *key)
+{
+	char path[256], *s, *p;
+	size_t kl = strlen(key);
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "%s/vbd-%u-%u.stats", dir, domid, devid);
+	s = slurp(path);
+	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, kl) && p[kl] == ' ') {
+			v = strtoll(p + kl + 1, NULL, 10);
+			break;
+		}
+	free(s);
+	return v;
+}
+
+void bfx_wait_shutdown(struct hvctl *h, uint32_t domid, uint32_t ms)
+{
+	struct hvctl_dominfo i;
+	double end = dfx_now_ms() + ms;
+
+	for (;;) {
+		cr_assert_eq(hvctl_info(h, domid, &i), 0, "dom%u is gone", domid);
+		if (i.state != HVCTL_STATE_CREATED && i.state != HVCTL_STATE_RUNNING &&
+		    i.state != HVCTL_STATE_PAUSED)
+			break;
+		cr_assert_lt(dfx_now_ms(), end,
+			     "dom%u still in state %u after %u ms\nblkback:\n%s\nconsole:\n%s",
+			     domid, i.state, ms, bfx_blkback_log(), dfx_console(domid));
+		usleep(20000);
+	}
+	cr_assert_eq(i.state, HVCTL_STATE_SHUTDOWN,
+		     "dom%u ended in state %u\nconsole:\n%s\nblkback:\n%s", domid, i.state,
+		     dfx_console(domid), bfx_blkback_log());
+}
+
+static void sector_buf(uint64_t *buf, uint64_t seed, uint64_t sector)
+{
+	uint64_t w = blk_pattern_word(seed, sector);
+
+	for (unsigned i = 0; i < BLK_PATTERN_WORDS_PER_SECTOR; i++)
+		buf[i] = w;
+}
+
+void bfx_fill(const char *path, uint64_t seed, uint64_t start, uint64_t count)
+{
+	uint64_t buf[BLK_PATTERN_WORDS_PER_SECTOR];
+	int fd = open(path, O_WRONLY);
+
+	cr_assert_geq(fd, 0);
+	for (uint64_t s = start; s < start + count; s++) {
+		sector_buf(buf, seed, s);
+		cr_assert_eq(pwrite(fd, buf, sizeof(buf), (off_t)(s * BLKIF_SECTOR_SIZE)),
+			     (ssize_t)sizeof(buf));
+	}
+	close(fd);
+}
+
+uint64_t bfx_check(const char *path, uint64_t seed, uint64_t start, uint64_t count)
+{
+	uint64_t want[BLK_PATTERN_WORDS_PER_SECTOR], got[BLK_PATTERN_WORDS_PER_SECTOR], bad = 0;
+	int fd = open(path, O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	for (uint64_t s = start; s < start + count; s++) {
+		sector_buf(want, seed, s);
+		if (pread(fd, got, sizeof(got), (off_t)(s * BLKIF_SECTOR_SIZE)) !=
+			(ssize_t)sizeof(got) ||
+		    memcmp(want, got, sizeof(got)))
+			bad++;
+	}
+	close(fd);
+	return bad;
+}
