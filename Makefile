@@ -3,7 +3,8 @@
 #
 #   make            build everything (host programs, guest kernels)
 #   make deps       install the Debian packages the project needs
-#   make demo       boot the nido demo guest
+#   make demo       the toolstack demo: hospesd, the nido guest, its console
+#   make demo-hv    boot the nido demo guest on hospes-hv alone
 #   make test       unit + integration tests, ends with a TESTS: line
 #   make test-asan  the same with host programs under ASan + UBSan
 #   make bench      benchmarks (BENCH lines, build/bench/results.txt)
@@ -58,7 +59,7 @@ ALL_UNIT_TESTS :=
 ALL_INTEGRATION_TESTS :=
 ALL_BENCH_PROGS :=
 
-.PHONY: all deps demo test test-asan unit-test integration-test bench clean install help
+.PHONY: all deps demo demo-hv test test-asan unit-test integration-test bench clean install help
 all:
 
 # host_obj: build/obj/<path>.o from <path>.c with host flags
@@ -96,7 +97,12 @@ all: $(ALL_HOST_PROGS) $(ALL_GUESTS)
 deps:
 	$(Q)./tests/scripts/deps.sh
 
+# The toolstack demo: hospesd + services, the nido guest, its console.
 demo: deps all
+	@./toolstack/examples/demo.sh $(BIN) $(GUESTS)
+
+# The hypervisor alone: one kernel booted directly.
+demo-hv: deps all
 	@echo "== Booting nido on hospes-hv (64 MiB, one vCPU) =="
 	$(BIN)/hospes-hv run $(GUESTS)/nido.elf --mem 64M --cmdline "demo=1 console=hvc0"
 

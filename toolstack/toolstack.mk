@@ -27,7 +27,9 @@ $(BIN)/hospesd: $(HD_OBJS) $(HD_CONFIG_OBJS) $(RPC_OBJS) $(HVCTL_LIB) $(XSCLIENT
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) $(JSONC_LIBS) $(HOST_LDLIBS)
 
-$(BIN)/hospes: $(CLI_OBJS) $(RPC_OBJS)
+# console: the CLI's console command links libconsclient
+$(CLI_OBJS): HOST_CFLAGS += -Ibackends/consoled
+$(BIN)/hospes: $(CLI_OBJS) $(RPC_OBJS) $(CONSCLIENT_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(JSONC_LIBS) $(HOST_LDLIBS)
@@ -65,3 +67,12 @@ $(BIN)/bench/hd_bench: $(OBJ)/host/tests/bench/hd_bench.o $(RPC_OBJS) $(HVCTL_LI
 
 $(OBJ)/host/tests/bench/hd_bench.o: HOST_CFLAGS += $(JSONC_CFLAGS) -Itoolstack/rpc -Ihypervisor
 ALL_BENCH_PROGS += $(BIN)/bench/hd_bench
+
+# The operator's path (make bench BENCH=create_to_console or create_rate).
+$(BIN)/bench/ts_bench: $(OBJ)/host/tests/bench/ts_bench.o $(RPC_OBJS) $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(JSONC_LIBS) $(HOST_LDLIBS)
+
+$(OBJ)/host/tests/bench/ts_bench.o: HOST_CFLAGS += $(JSONC_CFLAGS) -Itoolstack/rpc -Ihypervisor
+ALL_BENCH_PROGS += $(BIN)/bench/ts_bench

@@ -1,7 +1,7 @@
 # blkback: hospes-blkback, the PV block backend daemon (libuv + io_uring),
 # and backends/common, the backend half of the xenbus handshake it uses.
 
-XBB_SRCS := backends/common/xbb_keys.c backends/common/xbb_state.c
+XBB_SRCS := backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c
 BLKBACK_SRCS := \
 	backends/blkback/bb_main.c \
 	backends/blkback/bb_dev.c \

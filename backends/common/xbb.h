@@ -41,6 +41,7 @@ struct xbb_dev {
 			 * ring keys predate us, wait until it re-initialises */
 	bool broken;	/* probe failed: stays Closed until removed */
 	bool seen;	/* scan bookkeeping */
+	bool fe_dirty;	/* a frontend state event is pending */
 	void *priv;	/* the device class's state */
 };
 

@@ -114,21 +114,32 @@ static inline int blkfront_reap(struct blkfront *bf, struct blkfront_done *out, 
 		return (int)n;
 	if ((avail = blkif_front_rsp_avail(&bf->ring)) < 0)
 		return -XEN_EIO;
-	for (; avail > 0 && n < max; avail--) {
-		/* Each field read once: the backend may rewrite the slot. */
-		const volatile struct blkif_response *rsp =
-			blkif_front_rsp(&bf->ring, bf->ring.rsp_cons++);
-		uint64_t id = rsp->id;
-		int16_t status = rsp->status;
-		struct blkfront_shadow *s;
+	/* The loop's state in locals: the stores to out[] and the shadow
+	 * could alias bf's fields, which would force a reload per answer. */
+	{
+		const union blkif_entry *ring = bf->ring.sring->ring;
+		uint32_t mask = bf->ring.size - 1, cons = bf->ring.rsp_cons, nfree = bf->nfree;
+		uint32_t nr_ids = bf->info.nr_ids;
+		struct blkfront_shadow *sh = bf->sh;
+		uint16_t *free_ids = bf->free_ids;
 
-		/* An id we did not send (or already answered) is dropped. */
-		if (id >= bf->info.nr_ids || !(s = &bf->sh[id])->desc)
-			continue;
-		s->desc = 0;
-		out[n].cookie = s->cookie;
-		out[n++].status = blkfront_status_(status);
-		bf->free_ids[bf->nfree++] = (uint16_t)id;
+		for (; avail > 0 && n < max; avail--) {
+			/* Each field read once: the backend may rewrite the slot. */
+			const volatile struct blkif_response *rsp = &ring[cons++ & mask].rsp;
+			uint64_t id = rsp->id;
+			int16_t status = rsp->status;
+			struct blkfront_shadow *s;
+
+			/* An id we did not send (or already answered) is dropped. */
+			if (id >= nr_ids || !(s = &sh[id])->desc)
+				continue;
+			s->desc = 0;
+			out[n].cookie = s->cookie;
+			out[n++].status = blkfront_status_(status);
+			free_ids[nfree++] = (uint16_t)id;
+		}
+		bf->ring.rsp_cons = cons;
+		bf->nfree = nfree;
 	}
 	return (int)n;
 }

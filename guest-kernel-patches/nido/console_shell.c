@@ -83,7 +83,9 @@ void nido_console_shell(const struct pvabi_boot *boot)
 			return;
 		}
 		if (n == 0) {
-			pvabi_console_wait();
+			nido_input_wait(); /* console input or control/shutdown */
+			if (nido_control_requested() >= 0)
+				return;
 			continue;
 		}
 		if (feed(boot, line, &len, in, n))

@@ -66,6 +66,18 @@ void nido_ringdemo(const struct pvabi_boot *boot, const char *cmd, const char *a
  * cmd was one). */
 void nido_xs_boot(void);
 int nido_xs_command(const char *cmd, char *arg);
+/* 1 once nido_xs_boot connected to xenstore. */
+int nido_xs_ready(void);
+
+/* control.c (toolstack shutdown requests): nido_control_boot writes
+ * control/feature-poweroff and feature-reboot and watches control/shutdown;
+ * nido_input_wait sleeps until console input or a xenstore event (falls
+ * back to the console port alone); nido_control_requested is the SHUTDOWN_*
+ * asked for, or -1; nido_control_leave shuts down with it if one was. */
+void nido_control_boot(void);
+void nido_input_wait(void);
+int nido_control_requested(void);
+void nido_control_leave(void);
 
 /* blk_cmd.c (disk, via frontends/block): runs the shell's blk-* commands
  * (1 if cmd was one); the disk connects on first use. */

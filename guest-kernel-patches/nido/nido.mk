@@ -12,6 +12,7 @@ NIDO_SRCS := \
 	guest-kernel-patches/nido/ringdemo.c \
 	guest-kernel-patches/nido/shell.c \
 	guest-kernel-patches/nido/xs.c \
+	guest-kernel-patches/nido/control.c \
 	guest-kernel-patches/nido/console_shell.c \
 	guest-kernel-patches/nido/blk.c \
 	guest-kernel-patches/nido/blk_cmd.c \

@@ -8,6 +8,11 @@
 
 static int xs_ready;
 
+int nido_xs_ready(void)
+{
+	return xs_ready;
+}
+
 static const char *err_name(long e)
 {
 	switch (-e) {

@@ -282,6 +282,34 @@ bench_hospesd() {
 	emit hospesd_create "$(median < "$out/hd_cr.txt")" us "$(median < "$out/hd_hvcr.txt")"
 }
 
+# create_to_console (us): domain.create of an interactive nido through
+# hospesd -> its first console line written by hospes-consoled, versus
+# hvctl_create (started) -> the first line in hospes-hv's console_io log,
+# both on the hospesd-run hospes-hv (ts_bench); lower is better, goals
+# under 50 ms through the toolstack and under 5 ms in the hypervisor.
+# create_rate (domains/s): TS_NDOMS (default 100) domain.create (paused)
+# in a row, then as many domain.destroy, versus the same through hvctl;
+# higher is better. create_to_console_hv_call: the hvctl_create call alone
+# (build + start) against the hypervisor figure (the rest is the guest's
+# boot up to its first line).
+bench_toolstack() {
+	dir=$(mktemp -d /tmp/hospes-tsb.XXXXXX)
+	"$build/bin/hospesd" --socket "$dir/hd.sock" --state-dir "$dir/st" 2>"$dir/log" &
+	hd=$!
+	for _ in $(seq 100); do [ -S "$dir/hd.sock" ] && break; sleep 0.1; done
+	"$build/bin/bench/ts_bench" "$dir/st" "$dir/hd.sock" "$(pwd)/$build/guests/nido.elf" \
+		"$rounds" "${TS_NDOMS:-100}" > "$out/ts.txt" || { cat "$dir/log" >&2; }
+	kill "$hd" 2>/dev/null; wait "$hd" 2>/dev/null || true
+	rm -rf "$dir"
+	for k in create_to_console_us hv_create_to_console_us hv_create_call_us create_rate hv_create_rate; do
+		grep -q "^$k " "$out/ts.txt" || { echo "bench: toolstack: no figure $k" >&2; exit 1; }
+	done
+	v() { awk -v k="$1" '$1 == k { print $2 }' "$out/ts.txt"; }
+	emit create_to_console "$(v create_to_console_us)" us "$(v hv_create_to_console_us)"
+	emit create_to_console_hv_call "$(v hv_create_call_us)" us "$(v hv_create_to_console_us)"
+	emit create_rate "$(v create_rate)" domains/s "$(v hv_create_rate)"
+}
+
 # blk_seq_read / blk_seq_write (1 MiB, QD 4, MB/s), blk_randread_4k /
 # blk_randwrite_4k (4 KiB, QD 32, IOPS): nido's "blk-bench" (zero-copy on
 # its persistent pool) through hospes-blkback on a raw image file, versus
@@ -309,6 +337,8 @@ bench_blk() {
 	"$build/bin/hospes-blkback" --state-dir "$dir" --hv-socket "$dir/hv.sock" \
 		--xs-socket "$dir/xs.sock" 2>"$dir/bb.log" &
 	bb=$!
+	# No daemon outlives a failed figure (they hold the caller's stdout).
+	trap 'kill "$bb" "$xs" "$hv" 2>/dev/null || true' EXIT
 	fio --name=fill --filename="$img" --ioengine=io_uring --direct=1 --rw=write --bs=1M \
 		--iodepth=4 --size=256M --output-format=json >/dev/null
 	fio_run() { # rw bs qd -> "value cpu_us_per_req" (MB/s for 1M, IOPS for 4k)
@@ -341,7 +371,7 @@ bench_blk() {
 		# A run of 4 KiB random reads alone, for the backend's CPU per request.
 		guest "blk-bench rand read 4k 32 ${secs}s" > "$dir/g"
 		grep 'op=read' "$dir/g" | field iops >> "$out/blk_rr.txt"
-		ios=$(grep 'op=read' "$dir/g" | field ios)
+		ios=$(grep 'op=read' "$dir/g" | field ios || true)
 		awk -v c="$(awk '/^blk-backend-cpu-us/ { print $2 }' "$dir/g")" -v n="$ios" \
 			'BEGIN { printf "%.3f\n", c / n }' >> "$out/blk_cpu.txt"
 		grep 'op=read' "$dir/g" | field guest_us_per_req >> "$out/blk_gus.txt"
@@ -349,6 +379,7 @@ bench_blk() {
 	done
 	kill "$bb"; wait "$bb" 2>/dev/null || true
 	kill "$xs" "$hv" 2>/dev/null; wait "$xs" "$hv" 2>/dev/null || true
+	trap - EXIT
 	[ -n "${BLK_KEEP:-}" ] || rm -rf "$dir"
 	for f in seqr seqw rr rw fseqr fseqw frr frw cpu fcpu gus gel; do
 		[ -s "$out/blk_$f.txt" ] || { echo "bench: blk: no figure from $f" >&2; exit 1; }
@@ -390,6 +421,7 @@ case "$only" in
 grant_map_unmap | grant_copy_4k) ;; # below
 console_ring_write) ;; # below
 hospesd_rpc | hospesd_create) ;; # below
+create_to_console | create_to_console_hv_call | create_rate) ;; # below
 xs_guest_read) ;; # below
 xenstore_*) ;; # below
 evtchn_pingpong | evtchn_host_eventfd) ;; # below
@@ -434,6 +466,10 @@ esac
 
 case "$only" in
 "" | hospesd_rpc | hospesd_create) bench_hospesd ;;
+esac
+
+case "$only" in
+"" | create_to_console | create_to_console_hv_call | create_rate) bench_toolstack ;;
 esac
 
 case "$only" in

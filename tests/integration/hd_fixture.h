@@ -30,7 +30,7 @@ const char *hdfx_socket(void);
 const char *hdfx_dir(void);
 pid_t hdfx_pid(void);
 char *hdfx_log(void); /* malloc'd */
-/* pid of a service from its pid file ("hv", "stored"), 0 if none. */
+/* pid of a service from its pid file ("hv", "stored", "consoled"), 0 if none. */
 pid_t hdfx_service_pid(const char *which);
 
 /* A call on a new connection; returns the whole reply object (owned). */

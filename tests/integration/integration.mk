@@ -83,7 +83,8 @@ $(OBJ)/host/tests/integration/test_blkfront_xenbus.o: HOST_CFLAGS += -Ihyperviso
 
 # Block: nido's disk through hospes-blkback (blk_fixture.c plays the
 # toolstack: images, vbd directories in xenstore, blkback started/killed).
-BLK_FIXTURE := $(OBJ)/host/tests/integration/blk_fixture.o
+BLK_FIXTURE := $(OBJ)/host/tests/integration/blk_fixture.o \
+	$(OBJ)/host/tests/integration/blk_fixture_dom.o
 BLK_TESTS := $(patsubst tests/integration/%.c,$(TESTBIN)/integration/%,$(wildcard tests/integration/test_blkback*.c))
 $(BLK_FIXTURE) $(patsubst $(TESTBIN)/%,$(OBJ)/host/tests/%.o,$(BLK_TESTS)): \
 	HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient

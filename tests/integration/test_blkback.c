@@ -173,3 +173,84 @@ Test(blkback, two_domains_at_once)
 	free(oa);
 	free(ob);
 }
+
+/* The toolstack removing the backend directory tears the device down
+ * (the daemon keeps serving and exits cleanly afterwards). */
+Test(blkback, backend_dir_removed)
+{
+	const char *img = bfx_image("disk.img", IMG_BYTES);
+	char path[96], want[64];
+	uint32_t d;
+	char *out = run_nido(img, false, "blk-write 3 0 64; blk-verify 3 0 64", &d);
+	int r;
+
+	cr_assert(strstr(out, "blk-verify: seed=3 start=0 count=64 bad=0 "), "%s", out);
+	free(out);
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", d);
+	r = xsc_rm(xs, 0, path);
+	cr_assert_eq(r, 0, "rm %s: %s", path, xsc_strerror(r));
+	snprintf(want, sizeof(want), "dom%u: vbd %u removed", d, BFX_XVDA);
+	cr_assert(bfx_blkback_log_wait(want, 3000), "%s", bfx_blkback_log());
+	cr_assert_eq(bfx_stat(d, BFX_XVDA, "connected"), 0);
+}
+
+/* A domain ends, the toolstack removes its directories, and the next
+ * domain gets the same id and a disk at the same path before the backend
+ * looked: it must not keep the old device (stale keys, stale ring). */
+Test(blkback, domid_reused_for_a_new_disk)
+{
+	const char *img = bfx_image("disk.img", IMG_BYTES);
+	char path[96], cmd[160];
+	uint32_t d1, d2;
+	char *out = run_nido(img, false, "blk-write 13 0 64", &d1);
+	struct hvctl_dominfo info;
+
+	cr_assert(strstr(out, "blk-write: seed=13 start=0 count=64 ok"), "%s", out);
+	free(out);
+	cr_assert_eq(hvctl_destroy(hv, d1), 0);
+	for (int i = 0; i < 200 && hvctl_info(hv, d1, &info) == 0; i++)
+		usleep(10000);
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", d1);
+	cr_assert_eq(xsc_rm(xs, 0, path), 0);
+	xsc_release(xs, d1); /* may already be released: the domain is gone */
+	snprintf(path, sizeof(path), "/local/domain/%u", d1);
+	cr_assert_eq(xsc_rm(xs, 0, path), 0);
+	snprintf(cmd, sizeof(cmd), "blk-dev=%u script=blk-info; blk-verify 13 0 64", BFX_XVDA);
+	d2 = bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, img, false, true);
+	cr_assert_eq(d2, d1, "the id was not reused: the test needs it");
+	bfx_wait_shutdown(hv, d2, 60000);
+	out = dfx_console(d2);
+	cr_assert(strstr(out, "blk-info: sectors=65536 sector-size=512"), "%s\n%s", out,
+		  bfx_blkback_log());
+	cr_assert(strstr(out, "blk-verify: seed=13 start=0 count=64 bad=0 "), "%s", out);
+	free(out);
+}
+
+/* Two disks in one domain: each request reaches its own image. */
+Test(blkback, two_disks_in_one_domain)
+{
+	const char *a = bfx_image("a.img", IMG_BYTES), *b = bfx_image("b.img", IMG_BYTES);
+	char cmd[160];
+	uint32_t d;
+	char *out;
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "blk-dev=%u script=blk-write 71 0 256; blk-verify 71 0 256",
+		 BFX_XVDA + 16);
+	d = bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, a, false, false);
+	bfx_add_disk(xs, d, BFX_XVDA + 16, b, false);
+	r = hvctl_start(hv, d);
+	cr_assert_eq(r, 0, "start: %s", hvctl_strerror(r));
+	bfx_wait_shutdown(hv, d, 60000);
+	out = dfx_console(d);
+	cr_assert(strstr(out, "blk: connected device/vbd/51728 "), "%s", out);
+	cr_assert(strstr(out, "blk-verify: seed=71 start=0 count=256 bad=0 "), "%s\n%s", out,
+		  bfx_blkback_log());
+	free(out);
+	cr_assert_eq(bfx_check(b, 71, 0, 256), 0, "xvdb's image lacks the data");
+	cr_assert_eq(bfx_check(a, 71, 0, 256), 256, "xvda's image was written");
+	/* both devices were taken over and advertised */
+	for (int i = 0; i < 50 && bfx_stat(d, BFX_XVDA + 16, "writes") < 1; i++)
+		usleep(20000); /* the stats file is rewritten every 100 ms */
+	cr_assert_geq(bfx_stat(d, BFX_XVDA + 16, "writes"), 1);
+}

@@ -87,8 +87,9 @@ Test(blkback_hostile, bad_requests_and_overflow_beside_a_good_guest)
 	cr_assert_eq(kill(bfx_blkback_pid(), 0), 0, "hospes-blkback died");
 }
 
-/* Full rings and extra notifications 300 times over, then a grant revoked
- * under a request: all answered, nothing else disturbed. */
+/* Ring keys naming nothing (closed, then a clean restart of the
+ * handshake), full rings and extra notifications 300 times over, then a
+ * grant revoked under a request: all answered, nothing else disturbed. */
 Test(blkback_hostile, flood_and_revoke_beside_a_good_guest)
 {
 	const char *good = bfx_image("good.img", IMG_BYTES), *bad = bfx_image("bad.img", IMG_BYTES);
@@ -101,9 +102,12 @@ Test(blkback_hostile, flood_and_revoke_beside_a_good_guest)
 	snprintf(cmd, sizeof(cmd), "blk-dev=%u script=blk-write 61 0 8192; blk-verify 61 0 8192",
 		 BFX_XVDA);
 	dg = bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, good, false, true);
-	dh = bfx_domain(hv, xs, "blk-hostile", MEM, "dev=51712 flood", BFX_XVDA, bad, false, true);
+	dh = bfx_domain(hv, xs, "blk-hostile", MEM, "dev=51712 badkeys flood", BFX_XVDA, bad, false,
+			true);
 	bfx_wait_shutdown(hv, dh, 90000);
 	out = dfx_console(dh);
+	cr_assert(strstr(out, "blk-hostile: backend state 6 after bad keys"), "%s\n%s", out,
+		  bfx_blkback_log());
 	p = strstr(out, "blk-hostile: flood ");
 	cr_assert(p && sscanf(p, "blk-hostile: flood %u/%u", &ok, &n) == 2, "%s\n%s", out,
 		  bfx_blkback_log());

@@ -243,23 +243,24 @@ Test(hospesd_life, end_actions)
 	json_object *res, *v;
 	int id2;
 
-	/* nido powers off at once: destroy (the default) removes it */
-	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("p1", "", "")));
+	/* nido powers off at once (an empty script=: with its PV console and no
+	 * script nido would wait in its interactive shell): destroy removes it */
+	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("p1", "script=", "")));
 	cr_assert(hdfx_wait_state("p1", NULL, 20000), "%s", hdfx_log());
 	/* preserve keeps it listed, state shutdown */
-	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("p2", "", ",\"on_poweroff\":\"preserve\"")));
+	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("p2", "script=", ",\"on_poweroff\":\"preserve\"")));
 	cr_assert(hdfx_wait_state("p2", "shutdown", 20000));
 	cr_assert(hdfx_wait_state("p2", "shutdown", 300)); /* and stays */
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("p2")));
 	/* crash with on_crash preserve */
-	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("c1", "shutdown=crash", ",\"on_crash\":\"preserve\"")));
+	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("c1", "shutdown=crash script=", ",\"on_crash\":\"preserve\"")));
 	cr_assert(hdfx_wait_state("c1", "shutdown", 20000));
 	res = hdfx_ok("domain.info", hdfx_dom("c1"));
 	json_object_object_get_ex(res, "shutdown_reason", &v);
 	cr_assert_eq(json_object_get_int(v), 3);
 	json_object_put(res);
 	/* reboot with on_reboot restart: built again, same name and uuid */
-	res = hdfx_ok("domain.create", hdfx_nido_cfg("r1", "shutdown=reboot", ",\"on_reboot\":\"restart\""));
+	res = hdfx_ok("domain.create", hdfx_nido_cfg("r1", "shutdown=reboot script=", ",\"on_reboot\":\"restart\""));
 	json_object_object_get_ex(res, "uuid", &v);
 	char uuid[40];
 
@@ -305,7 +306,7 @@ Test(hospesd_life, shutdown_reboot_fallback_and_events)
 	json_object_object_get_ex(res, "domid", &v);
 	id = json_object_get_int(v);
 	json_object_put(res);
-	/* nido does not watch control/shutdown: the fallback destroys it */
+	/* nido busy in a script= sleep does not act on control/shutdown: the fallback destroys it */
 	r = hdfx_cli((const char *[]){ "shutdown", "s1", "--timeout", "300", "--wait", NULL });
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_null(hdfx_state("s1"));
@@ -439,7 +440,8 @@ Test(hospesd_life, guest_reads_its_keys)
 				hdfx_nido_cfg("reader", "script=xs-read name; xs-read memory/target; "
 							"xs-write data/seen yes; xs-write name evil; sleep 60000", "")));
 	id = domid_of("reader");
-	snprintf(path, sizeof(path), "%s/st/hv/console-%d.log", hdfx_dir(), id);
+	/* the guest's PV console, logged by hospes-consoled */
+	snprintf(path, sizeof(path), "%s/st/consoled/console-%d.log", hdfx_dir(), id);
 	for (int i = 0; i < 100; i++) {
 		FILE *f = fopen(path, "r");
 

@@ -275,7 +275,8 @@ static int console_has(int domid, const char *text, int ms)
 {
 	char path[160], buf[8192];
 
-	snprintf(path, sizeof(path), "%s/st/hv/console-%d.log", hdfx_dir(), domid);
+	/* the guest's PV console, logged by hospes-consoled */
+	snprintf(path, sizeof(path), "%s/st/consoled/console-%d.log", hdfx_dir(), domid);
 	for (int waited = 0; waited <= ms; waited += 50) {
 		FILE *f = fopen(path, "r");
 		size_t n = 0;

@@ -222,7 +222,8 @@ Test(xs_guest, release_drops_the_ring_and_fires_release_domain)
 	expect_event(w, "@releaseDomain");
 	cr_assert_eq(xsc_is_introduced(xs, dom, &yes), 0);
 	cr_assert(!yes);
-	snprintf(want, sizeof(want), "dom%u: ring released: 1 watches", dom);
+	/* data/w and nido's own control/shutdown watch */
+	snprintf(want, sizeof(want), "dom%u: ring released: 2 watches", dom);
 	cr_assert(strstr(xsfx_log(), want), "no '%s' in\n%s", want, xsfx_log());
 	/* The home was the domain's: gone with it. */
 	snprintf(path, sizeof(path), "/local/domain/%u/name", dom);

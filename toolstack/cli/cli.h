@@ -49,5 +49,6 @@ int cli_top(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_events(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_console(int argc, char **argv); /* cli_console.c */
 
 #endif

@@ -43,7 +43,12 @@ static const struct cmd cmds[] = {
 	  "show '-' until those devices exist). Not a terminal, or --iterations: plain frames." },
 	{ "stats", cli_stats, "DOMAIN", "domstate and dommemstat of DOMAIN." },
 	{ "events", cli_events, "[--count N]", "Print hospesd's event stream (one line per event)." },
-	{ "status", cli_status, "", "hospesd's services (hospes-hv, hospes-stored) and their restarts." },
+	{ "status", cli_status, "",
+	  "hospesd's services (hospes-hv, hospes-stored, hospes-consoled) and their restarts." },
+	{ "console", cli_console, "DOMAIN",
+	  "Attach to DOMAIN's console (served by hospes-consoled). On a terminal: raw mode,\n"
+	  "Ctrl-] detaches. From a pipe: the input is typed into the console and the output\n"
+	  "shown until the domain ends. Exit 0 on detach or when the domain ends." },
 	{ "help", NULL, "[COMMAND]", "Show the commands, or one command's help." },
 };
 

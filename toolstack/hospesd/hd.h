@@ -127,6 +127,8 @@ struct hd_state {
 	bool keep_services;
 	const char *group;  /* members may use the API (default "hospes") */
 	struct hd_service hv, stored;
+	/* console: hospes-consoled, supervised like the others */
+	struct hd_service consoled;
 	struct hvctl *hvc;
 	struct xsc *xs;
 	struct hd_dom *doms;
@@ -157,8 +159,10 @@ bool hd_conn_subscribed(const struct hd_conn *c);
 void hd_conn_subscribe(struct hd_conn *c);
 unsigned hd_conn_id(const struct hd_conn *c);
 
-/* hd_super.c: supervision of hospes-hv and hospes-stored. */
+/* hd_super.c: supervision of hospes-hv, hospes-stored and hospes-consoled. */
 int hd_super_init(const char *self, const char *hv_bin, const char *stored_bin);
+/* console: hospes-consoled's binary (NULL: next to hospesd); after hd_super_init. */
+int hd_super_init_consoled(const char *self, const char *bin);
 int hd_super_start(struct hd_service *s);
 void hd_super_stop_all(void);
 /* Stops watching the service's pid (closes the poll handle, then the pidfd). */

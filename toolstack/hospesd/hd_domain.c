@@ -137,6 +137,7 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 		.kernel = cfg->kernel, .mem = cfg->memory, .maxmem = cfg->maxmem,
 		.vcpus = cfg->vcpus, .cmdline = cfg->cmdline, .start = !paused,
 		.xenstore = cfg->xenstore,
+		.console = cfg->xenstore, /* console: served by consoled, found via xenstore */
 	};
 	struct hvctl *h = hd_hv();
 	struct hd_dom *d;

@@ -22,12 +22,13 @@ static uv_signal_t sigterm, sigint;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hospesd [--socket PATH] --state-dir DIR [--hv PATH] [--stored PATH]\n"
-		   "               [--keep-services] [--group NAME]\n"
+		   "               [--consoled PATH] [--keep-services] [--group NAME]\n"
 		   "  --socket PATH     JSON-RPC socket (default $HOSPES_SOCKET, else %s)\n"
 		   "  --state-dir DIR   definitions, runtime state, service sockets and logs\n"
 		   "  --hv PATH         hospes-hv binary (default: next to hospesd)\n"
 		   "  --stored PATH     hospes-stored binary (default: next to hospesd)\n"
-		   "  --keep-services   on SIGTERM leave hospes-hv, hospes-stored and the guests running\n"
+		   "  --consoled PATH   hospes-consoled binary (default: next to hospesd)\n"
+		   "  --keep-services   on SIGTERM leave the services and the guests running\n"
 		   "  --group NAME      members of NAME may use the API besides root (default hospes)\n",
 		   RPC_DEFAULT_SOCKET);
 }
@@ -45,6 +46,14 @@ static void stored_up(struct hd_service *s)
 	hd_store_lost();
 	/* A new hospes-stored starts empty: give every domain its keys back. */
 	hd_store_rebuild();
+	/* console: hospes-consoled's xenstore connection died with the old
+	 * daemon and it does not reconnect; its supervision restarts it and
+	 * the new one finds every domain again through its scan. */
+	if (hd.consoled.pid > 0) {
+		hd_log(-1, "hospes-stored is new: restarting hospes-consoled (pid %d)",
+		       (int)hd.consoled.pid);
+		kill(hd.consoled.pid, SIGTERM);
+	}
 }
 
 static void on_signal(uv_signal_t *s, int sig)
@@ -63,12 +72,13 @@ int main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'd' },
 		{ "hv", required_argument, NULL, 'H' },
 		{ "stored", required_argument, NULL, 'S' },
+		{ "consoled", required_argument, NULL, 'C' },
 		{ "keep-services", no_argument, NULL, 'k' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *sock = NULL, *dir = NULL, *hv_bin = NULL, *st_bin = NULL;
+	const char *sock = NULL, *dir = NULL, *hv_bin = NULL, *st_bin = NULL, *co_bin = NULL;
 	char path[HD_PATH_MAX + 16];
 	int o;
 
@@ -78,6 +88,7 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'H': hv_bin = optarg; break;
 		case 'S': st_bin = optarg; break;
+		case 'C': co_bin = optarg; break;
 		case 'k': hd.keep_services = true; break;
 		case 'g': hd.group = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -129,11 +140,13 @@ int main(int argc, char **argv)
 	if (hd_server_probe())
 		return 1;
 	hd.loop = uv_default_loop();
-	if (hd_super_init(argv[0], hv_bin, st_bin) || hd_monitor_init())
+	if (hd_super_init(argv[0], hv_bin, st_bin) || hd_super_init_consoled(argv[0], co_bin) ||
+	    hd_monitor_init())
 		return 1;
 	hd.hv.on_up = hv_up;
 	hd.stored.on_up = stored_up;
-	if (hd_super_start(&hd.hv) || hd_super_start(&hd.stored)) {
+	if (hd_super_start(&hd.hv) || hd_super_start(&hd.stored) ||
+	    hd_super_start(&hd.consoled)) {
 		hd_log(-1, "cannot start the services");
 		hd_super_stop_all();
 		return 1;

@@ -20,5 +20,6 @@ HD_METHOD(hd_m_shutdown);
 HD_METHOD(hd_m_reboot);
 HD_METHOD(hd_m_mem_set);
 HD_METHOD(hd_m_mem_max);
+HD_METHOD(hd_m_console); /* console: hd_methods_console.c */
 
 #endif

@@ -215,5 +215,6 @@ const struct hd_method hd_dom_methods[] = {
 	{ "domain.reboot", hd_m_reboot },
 	{ "domain.mem_set", hd_m_mem_set },
 	{ "domain.mem_max", hd_m_mem_max },
+	{ "domain.console", hd_m_console },
 	{ NULL, NULL },
 };

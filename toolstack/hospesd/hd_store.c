@@ -77,6 +77,30 @@ static int put(struct xsc *x, const char *dir, const char *key, const char *val,
 	return r;
 }
 
+/* console: the primary console's keys as libxl writes them (ring-ref is
+ * a frame number), before INTRODUCE: hospes-consoled reads them when it
+ * sees @introduceDomain. Owned by dom0, readable by the domain. */
+static int hd_store_console(struct xsc *x, const char *dp, const struct hd_dom *d,
+			    const struct xsc_perm *ro)
+{
+	char num[32];
+	int r = 0;
+
+	if (!d->info.console_pfn || !d->info.console_port)
+		return 0;
+	r |= put(x, dp, "console", NULL, ro, 2);
+	snprintf(num, sizeof(num), "%" PRIu64, (uint64_t)d->info.console_pfn);
+	r |= put(x, dp, "console/ring-ref", num, ro, 2);
+	snprintf(num, sizeof(num), "%u", (unsigned)d->info.console_port);
+	r |= put(x, dp, "console/port", num, ro, 2);
+	r |= put(x, dp, "console/type", "xenconsoled", ro, 2);
+	r |= put(x, dp, "console/limit", "1048576", ro, 2);
+	r |= put(x, dp, "console/output", "pty", ro, 2);
+	r |= put(x, dp, "console/tty", "", ro, 2);
+	r |= put(x, dp, "console/backend-id", "0", ro, 2);
+	return r;
+}
+
 int hd_store_domain(struct hd_dom *d)
 {
 	struct xsc *x = hd_xs();
@@ -115,6 +139,7 @@ int hd_store_domain(struct hd_dom *d)
 	r |= put(x, vm, "", NULL, ro, 2);
 	r |= put(x, vm, "uuid", d->uuid, ro, 2);
 	r |= put(x, vm, "name", d->cfg.name, ro, 2);
+	r |= hd_store_console(x, dp, d, ro);
 	if (r) {
 		hd_log((int)d->domid, "writing xenstore keys failed");
 		xs_result(-EPIPE);

@@ -1,4 +1,4 @@
-/* hd_super.c: supervision of hospes-hv and hospes-stored. They run in their
+/* hd_super.c: supervision of hospes-hv, hospes-stored and hospes-consoled. They run in their
  * own session (setsid, no PDEATHSIG, logs to files in the state dir, not to
  * hospesd's stderr) so that they and the guests outlive a hospesd crash; a
  * restarted hospesd adopts them through their pid files and a pidfd. A
@@ -112,8 +112,9 @@ static void on_pidfd(uv_poll_t *p, int status, int events)
 	unlink(s->pidfile);
 	if (s == &hd.hv)
 		hd_dom_hv_lost();
-	else
+	else if (s == &hd.stored)
 		hd_store_lost();
+	/* a new hospes-consoled finds the running domains by itself (its scan) */
 	hd_event("service", NULL, "service", s->name);
 	s->restarts++;
 	schedule_restart(s);
@@ -144,7 +145,7 @@ static void watch_exit(struct hd_service *s)
 
 static pid_t spawn(struct hd_service *s)
 {
-	char *argv[10];
+	char *argv[12];
 	int i = 0;
 	pid_t pid;
 
@@ -159,6 +160,13 @@ static pid_t spawn(struct hd_service *s)
 		/* it reaches guests' rings through hospes-hv */
 		argv[i++] = "--hv-socket";
 		argv[i++] = hd.hv.sock;
+	}
+	if (s == &hd.consoled) {
+		/* console: it learns domains from xenstore, maps rings through hv */
+		argv[i++] = "--hv-socket";
+		argv[i++] = hd.hv.sock;
+		argv[i++] = "--xs-socket";
+		argv[i++] = hd.stored.sock;
 	}
 	argv[i] = NULL;
 	pid = fork();

@@ -54,6 +54,19 @@ int hd_super_init(const char *self, const char *hv_bin, const char *stored_bin)
 	return 0;
 }
 
+/* console: hospes-consoled next to hospesd unless --consoled names it. */
+int hd_super_init_consoled(const char *self, const char *bin)
+{
+	char exe[HD_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	if (n <= 0)
+		snprintf(exe, sizeof(exe), "%s", self);
+	return setup(&hd.consoled, "hospes-consoled", bin, dirname(exe), "consoled.sock",
+		     "consoled");
+}
+
 static void stop_one(struct hd_service *s)
 {
 	uv_timer_stop(s->backoff);
@@ -80,10 +93,14 @@ void hd_super_stop_all(void)
 	if (hd.keep_services) {
 		uv_timer_stop(hd.hv.backoff);
 		uv_timer_stop(hd.stored.backoff);
-		hd_log(-1, "leaving hospes-hv (pid %d) and hospes-stored (pid %d) running",
-		       (int)hd.hv.pid, (int)hd.stored.pid);
+		uv_timer_stop(hd.consoled.backoff);
+		hd_log(-1, "leaving hospes-hv (pid %d), hospes-stored (pid %d) and "
+		       "hospes-consoled (pid %d) running",
+		       (int)hd.hv.pid, (int)hd.stored.pid, (int)hd.consoled.pid);
 		return;
 	}
+	/* the console daemon first: it is a client of the other two */
+	stop_one(&hd.consoled);
 	stop_one(&hd.stored);
 	stop_one(&hd.hv);
 }

@@ -7,9 +7,11 @@
  * valid ones, and prints "CHECK <name> <status>" for each answer. With
  * "overflow" in its command line it then moves req_prod a thousand slots
  * ahead and waits until the backend drops the device (state Closed).
- * With "flood" it first fills the ring with valid one-sector reads 300
- * times over, notifying 8 times per batch ("blk-hostile: flood <ok>/<n>"),
- * then revokes a data grant right after publishing a read that uses it
+ * With "badkeys" it first publishes a ring ref and a port that name
+ * nothing and waits for the backend to close the device ("blk-hostile:
+ * backend state <s> after bad keys"), then starts over. With "flood" it first fills the ring with
+ * valid one-sector reads 300 times over, notifying 8 times per batch ("blk-hostile: flood
+ * <ok>/<n>"), then revokes a data grant right after publishing a read that uses it
  * ("blk-hostile: revoke <end_access result> status <status>"). */
 #include <pvabi.h>
 
@@ -45,9 +47,9 @@ static int publish(struct pvabi_xenbus_front *x, uint32_t tx, void *arg)
 {
 	int r;
 
-	(void)arg;
-	if ((r = pvabi_xenbus_front_write_num(x, tx, "ring-ref", conn.refs[0])) ||
-	    (r = pvabi_xenbus_front_write_num(x, tx, "event-channel", conn.port)) ||
+	/* arg != NULL: a ref never granted and a port never allocated */
+	if ((r = pvabi_xenbus_front_write_num(x, tx, "ring-ref", arg ? 7999 : conn.refs[0])) ||
+	    (r = pvabi_xenbus_front_write_num(x, tx, "event-channel", arg ? 4000 : conn.port)) ||
 	    (r = pvabi_xenbus_front_write(x, tx, "protocol", "x86_64-abi")))
 		return r;
 	return pvabi_xenbus_front_write(x, tx, "feature-persistent", "0");
@@ -211,8 +213,19 @@ void pvabi_kernel_main(const struct pvabi_boot *boot)
 	ind_ref = (grant_ref_t)pvabi_gnttab_alloc_ref();
 	pvabi_gnttab_grant_access(data_ref, 0, (uintptr_t)data >> 12, 0);
 	pvabi_gnttab_grant_access(ind_ref, 0, (uintptr_t)ind >> 12, 1);
-	if ((r = pvabi_evtchn_bind_handler(conn.port, on_kick, NULL)) ||
-	    (r = pvabi_xenbus_front_publish(&xb, publish, NULL)))
+	if ((r = pvabi_evtchn_bind_handler(conn.port, on_kick, NULL)))
+		pvabi_panic("blk-hostile: bind %ld", r);
+	if (pvabi_cmdline_has(boot->cmdline, "badkeys")) {
+		/* Keys naming nothing: the backend must refuse and close; then
+		 * the frontend starts over (Initialising) with good ones. */
+		pvabi_xenbus_front_publish(&xb, publish, &xb);
+		r = pvabi_xenbus_front_wait(&xb, 1u << XenbusStateClosed);
+		pvabi_printf("blk-hostile: backend state %ld after bad keys\n", r);
+		pvabi_xenbus_front_set_state(&xb, XenbusStateInitialising);
+		if ((r = pvabi_xenbus_front_wait(&xb, 1u << XenbusStateInitWait)) < 0)
+			pvabi_panic("blk-hostile: backend %ld", r);
+	}
+	if ((r = pvabi_xenbus_front_publish(&xb, publish, NULL)))
 		pvabi_panic("blk-hostile: publish %ld", r);
 	if ((r = pvabi_xenbus_front_wait(&xb, 1u << XenbusStateConnected)) < 0)
 		pvabi_panic("blk-hostile: connect %ld", r);
