@@ -400,6 +400,8 @@ Test(grant_pair, dom0_maps_copies_and_unmaps)
 	cr_assert_eq(hvctl_gnt_unmap(h, refs, 1, st), 0);
 	cr_assert_eq(st[0], -4, "double unmap");
 	kick(kfd); /* the guest ends access */
+	wait_notify(nfd);
+	kick(kfd); /* and may power off */
 	o = assert_poweroff(h, gid);
 	harness_assert_checks(o, granter_rows, N(granter_rows));
 	free(o);

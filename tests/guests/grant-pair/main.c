@@ -7,7 +7,8 @@
  * pattern, writes a reply and tries what a grant does not allow (the
  * isolation checks). Events step the two through: mapped (1) -> the
  * granter checks end_access is refused and sees the reply (1) -> the
- * mapper unmaps (2) -> the granter ends access (2). With "die" the granter
+ * mapper unmaps (2) -> the granter ends access (2) -> the mapper tries
+ * to map again and lets the granter go (3). With "die" the granter
  * powers off while still mapped; the mapper waits until its channel turns
  * unbound, then checks its mapping still holds the granter's last data and
  * that unmapping and a new map behave. */
@@ -86,6 +87,9 @@ static void granter(domid_t peer, int die)
 	conf_check("gp.end_access", pvabi_gnttab_end_access((grant_ref_t)rw));
 	conf_check("gp.end_access_ro", pvabi_gnttab_end_access((grant_ref_t)ro));
 	pvabi_evtchn_send(port);
+	/* Stay alive until the peer has tried its map after end_access: a
+	 * granter that is already gone would answer bad_domain instead. */
+	wait_events(3);
 	conf_done();
 }
 
@@ -198,6 +202,7 @@ static void mapper(domid_t peer, const char *cmdline)
 	pvabi_evtchn_send(port);
 	wait_events(2);
 	conf_check("gm.map_after_end_access", raw_map(peer, (grant_ref_t)rw, map_rw, GNTMAP_host_map));
+	pvabi_evtchn_send(port);
 	conf_done();
 }
 
