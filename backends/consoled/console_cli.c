@@ -3,96 +3,12 @@
  * stdin is a tty; Ctrl-] detaches. Exit: 0 detached or the domain ended,
  * 1 failure, 2 usage error. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
-#include "cons_attach.h"
-
-#define ESCAPE_KEY 0x1d /* Ctrl-] */
-
-static struct termios saved;
-static int raw_on;
-
-static void raw_mode(void)
-{
-	struct termios t;
-
-	if (!isatty(0) || tcgetattr(0, &saved) < 0)
-		return;
-	t = saved;
-	cfmakeraw(&t);
-	if (tcsetattr(0, TCSANOW, &t) == 0)
-		raw_on = 1;
-}
-
-static void restore(void)
-{
-	if (raw_on)
-		tcsetattr(0, TCSANOW, &saved);
-	raw_on = 0;
-}
-
-static int write_out(const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(1, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Runs until detach, end of input, or the daemon ends the attachment. */
-static int attached(struct cons_conn *c)
-{
-	char buf[CONSOLED_MAX_PAYLOAD];
-	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { c->fd, POLLIN, 0 } };
-	int stdin_open = 1;
-
-	for (;;) {
-		int r;
-
-		pf[0].fd = stdin_open ? 0 : -1;
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
-			return 1;
-		if (pf[1].revents) {
-			while ((r = cons_recv(c, buf, sizeof(buf))) > 0)
-				if (write_out(buf, (size_t)r))
-					return 1;
-			if (r < 0) {
-				restore();
-				fprintf(stderr, "\nhospes-console: %s\n",
-					r == -ESRCH ? "the domain ended" : strerror(-r));
-				return r == -ESRCH || r == -EPIPE ? 0 : 1;
-			}
-		}
-		if (pf[0].revents) {
-			ssize_t n = read(0, buf, sizeof(buf));
-			char *esc;
-
-			if (n <= 0) {
-				stdin_open = 0; /* keep showing output */
-				continue;
-			}
-			esc = raw_on ? memchr(buf, ESCAPE_KEY, (size_t)n) : NULL;
-			if (esc)
-				n = esc - buf;
-			if (n > 0 && cons_send(c, buf, (size_t)n) < 0)
-				return 1;
-			if (esc)
-				return 0;
-		}
-	}
-}
+#include "cons_session.h"
 
 int main(int argc, char **argv)
 {
@@ -125,9 +41,18 @@ int main(int argc, char **argv)
 	}
 	if (isatty(0))
 		fprintf(stderr, "[attached to dom%ld; Ctrl-] detaches]\r\n", domid);
-	raw_mode();
-	r = attached(&c);
-	restore();
+	switch (cons_session_run(&c, &r)) {
+	case CONS_SESSION_DETACHED:
+		r = 0;
+		break;
+	case CONS_SESSION_ENDED:
+		fprintf(stderr, "\nhospes-console: the domain ended\n");
+		r = 0;
+		break;
+	default:
+		fprintf(stderr, "\nhospes-console: %s\n", strerror(-r));
+		r = 1;
+	}
 	cons_close(&c);
 	return r;
 }

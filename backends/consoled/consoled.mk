@@ -9,7 +9,8 @@ CONSOLED_SRCS := \
 	backends/consoled/cons_client.c \
 	backends/consoled/cons_xs.c \
 	backends/consoled/cons_proto.c
-CONSCLIENT_SRCS := backends/consoled/cons_attach.c backends/consoled/cons_proto.c
+CONSCLIENT_SRCS := backends/consoled/cons_attach.c backends/consoled/cons_proto.c \
+	backends/consoled/cons_session.c
 
 CONSOLED_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(CONSOLED_SRCS))
 CONSCLIENT_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(CONSCLIENT_SRCS))
