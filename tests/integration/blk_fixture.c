@@ -143,6 +143,27 @@ void bfx_start(const char *tag)
 	bfx_blkback_start();
 }
 
+void bfx_session_open(const char *tag, struct hvctl **hv, struct xsc **xs)
+{
+	int r;
+
+	bfx_start(tag);
+	*hv = dfx_connect();
+	r = xsc_open(xsfx_socket(), xs);
+	cr_assert_eq(r, 0, "xenstore: %s", xsc_strerror(r));
+}
+
+void bfx_session_close(struct hvctl **hv, struct xsc **xs)
+{
+	if (*xs)
+		xsc_close(*xs);
+	*xs = NULL;
+	if (*hv)
+		hvctl_close(*hv);
+	*hv = NULL;
+	bfx_stop();
+}
+
 void bfx_stop(void)
 {
 	char cmd[128];

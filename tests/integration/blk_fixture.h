@@ -17,6 +17,10 @@
 void bfx_start(const char *tag);
 /* Stops blkback (SIGTERM: expects exit code 0) and the rest. */
 void bfx_stop(void);
+/* bfx_start plus a control connection and a xenstore client (asserted),
+ * and their undoing before bfx_stop: the suites' init and fini. */
+void bfx_session_open(const char *tag, struct hvctl **hv, struct xsc **xs);
+void bfx_session_close(struct hvctl **hv, struct xsc **xs);
 void bfx_blkback_start(void);
 int bfx_blkback_stop(void);  /* SIGTERM; its exit code */
 void bfx_blkback_kill(void); /* SIGKILL (the crash of the recovery test) */

@@ -22,23 +22,12 @@ static struct xsc *xs;
 
 static void start(void)
 {
-	int r;
-
-	bfx_start("blkhostile");
-	hv = dfx_connect();
-	r = xsc_open(xsfx_socket(), &xs);
-	cr_assert_eq(r, 0, "xenstore: %s", xsc_strerror(r));
+	bfx_session_open("blkhostile", &hv, &xs);
 }
 
 static void stop(void)
 {
-	if (xs)
-		xsc_close(xs);
-	xs = NULL;
-	if (hv)
-		hvctl_close(hv);
-	hv = NULL;
-	bfx_stop();
+	bfx_session_close(&hv, &xs);
 }
 
 TestSuite(blkback_hostile, .init = start, .fini = stop, .timeout = 150);
