@@ -1,7 +1,7 @@
 # blkback: hospes-blkback, the PV block backend daemon (libuv + io_uring),
 # and backends/common, the backend half of the xenbus handshake it uses.
 
-XBB_SRCS := backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c
+XBB_SRCS := backends/common/xbb_log.c backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c
 BLKBACK_SRCS := \
 	backends/blkback/bb_main.c \
 	backends/blkback/bb_dev.c \
@@ -23,5 +23,6 @@ $(BIN)/hospes-blkback: $(BLKBACK_OBJS) $(XBB_OBJS) $(XSCLIENT_LIB) $(HVCTL_LIB)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) -luring $(HOST_LDLIBS)
 
 ALL_HOST_PROGS += $(BIN)/hospes-blkback
-UNIT_OBJS_blkback := $(OBJ)/host/backends/blkback/bb_check.o $(OBJ)/host/backends/common/xbb_keys.o
+UNIT_OBJS_blkback := $(OBJ)/host/backends/blkback/bb_check.o $(OBJ)/host/backends/common/xbb_keys.o \
+	$(OBJ)/host/backends/common/xbb_log.o
 $(OBJ)/host/tests/unit/blkback/%.o: HOST_CFLAGS += -Ibackends/blkback -Ibackends/common $(LIBUV_CFLAGS)

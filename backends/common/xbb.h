@@ -13,6 +13,8 @@
 #include <pvabi/ring.h>
 #include <pvabi/xenbus_state.h>
 
+#include "xbb_log.h"
+
 struct xsc;
 
 #define XBB_PATH_MAX 160
@@ -88,9 +90,5 @@ long long xbb_parse_num(const char *s, unsigned long long max);
  * *why set. */
 int xbb_parse_ring_keys(const char *(*get)(void *arg, const char *key), void *arg,
 			unsigned max_order, struct xbb_ring_keys *k, const char **why);
-
-/* stderr: timestamp, dom<id> (or the daemon name for -1), message. */
-extern const char *xbb_progname;
-void xbb_log(int domid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

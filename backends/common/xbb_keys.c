@@ -1,4 +1,4 @@
-/* xbb_keys.c: logging, number parsing and the frontend's ring keys
+/* xbb_keys.c: number parsing and the frontend's ring keys
  * (ring-ref / ring-ref<N> + ring-page-order, event-channel, protocol,
  * feature-persistent), checked before anything is mapped. */
 #include <errno.h>
@@ -8,29 +8,6 @@
 #include <time.h>
 
 #include "xbb.h"
-
-const char *xbb_progname = "backend";
-
-void xbb_log(int domid, const char *fmt, ...)
-{
-	struct timespec ts;
-	struct tm tm;
-	char when[32], who[24];
-	va_list ap;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (domid >= 0)
-		snprintf(who, sizeof(who), "dom%d", domid);
-	else
-		snprintf(who, sizeof(who), "%s", xbb_progname);
-	fprintf(stderr, "%s.%03ldZ %s: ", when, ts.tv_nsec / 1000000, who);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 long long xbb_parse_num(const char *s, unsigned long long max)
 {

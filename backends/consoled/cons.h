@@ -14,6 +14,7 @@
 #include <pvabi/consoled.h>
 
 #include "cons_proto.h"
+#include "xbb_log.h"
 
 /* Output queued to one client beyond cons_client_buffer (--client-buffer,
  * default below; also the socket's send buffer): the client is too slow
@@ -53,8 +54,6 @@ extern uv_loop_t *cons_loop;
 extern const char *cons_state_dir, *cons_hv_socket, *cons_xs_socket;
 extern size_t cons_client_buffer;
 
-/* stderr: timestamp, dom<id> (or "consoled"), message. */
-void cons_log(int domid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* cons_dom.c */
 struct cons_dom *cons_dom_find(unsigned domid);

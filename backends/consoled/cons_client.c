@@ -50,7 +50,7 @@ static void send_frame(struct cons_client *c, uint32_t type, const void *p, size
 	if (c->closing)
 		return;
 	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) + n > cons_client_buffer) {
-		cons_log(c->dom ? (int)c->dom->domid : -1, "client too slow: dropped");
+		xbb_log(c->dom ? (int)c->dom->domid : -1, "client too slow: dropped");
 		client_close(c);
 		return;
 	}

@@ -55,7 +55,7 @@ static void on_notify(uv_poll_t *p, int status, int events)
 	uint64_t v;
 
 	if (read(d->notify_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		cons_log((int)d->domid, "notify read failed: %s", strerror(errno));
+		xbb_log((int)d->domid, "notify read failed: %s", strerror(errno));
 	cons_dom_pump(d);
 }
 
@@ -70,7 +70,7 @@ void cons_dom_drop(struct cons_dom *d, int status, const char *why)
 
 	if (status != -EPROTO)
 		cons_dom_drain(d); /* the last words still reach log and clients */
-	cons_log((int)d->domid, "console no longer served: %s", why);
+	xbb_log((int)d->domid, "console no longer served: %s", why);
 	for (pp = &doms; *pp && *pp != d; pp = &(*pp)->next)
 		;
 	if (*pp)
@@ -175,26 +175,26 @@ int cons_dom_attach(unsigned domid, uint64_t gfn, unsigned port)
 		return -ENOMEM;
 	d->domid = domid;
 	if ((r = hvctl_connect(cons_hv_socket, &h)) < 0) {
-		cons_log((int)domid, "hypervisor unreachable: %s", hvctl_strerror(r));
+		xbb_log((int)domid, "hypervisor unreachable: %s", hvctl_strerror(r));
 		free(d);
 		return r;
 	}
 	r = check_and_map(d, h, gfn, port, &info);
 	hvctl_close(h);
 	if (r < 0) {
-		cons_log((int)domid, "cannot serve console (frame %llu, port %u): %s",
+		xbb_log((int)domid, "cannot serve console (frame %llu, port %u): %s",
 			 (unsigned long long)gfn, port, hvctl_strerror(r));
 		free(d);
 		return r;
 	}
 	if ((d->log_fd = open_log(domid)) < 0)
-		cons_log((int)domid, "cannot open the console log: %s", strerror(errno));
+		xbb_log((int)domid, "cannot open the console log: %s", strerror(errno));
 	uv_poll_init(cons_loop, &d->poll, d->notify_fd);
 	d->poll.data = d;
 	uv_poll_start(&d->poll, UV_READABLE, on_notify);
 	d->next = doms;
 	doms = d;
-	cons_log((int)domid, "serving console (frame %llu, port %u)", (unsigned long long)gfn,
+	xbb_log((int)domid, "serving console (frame %llu, port %u)", (unsigned long long)gfn,
 		 port);
 	/* The guest may have blocked on a full ring before we came (or while
 	 * a previous daemon was away): one kick, then the rule of cons_ring.c. */

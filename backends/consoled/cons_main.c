@@ -1,12 +1,10 @@
 /* cons_main.c: hospes-consoled's options, logging, signals and loop. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cons.h"
@@ -16,27 +14,6 @@ const char *cons_state_dir, *cons_hv_socket, *cons_xs_socket;
 size_t cons_client_buffer = CONS_CLIENT_BUFFER_DEFAULT;
 static const char *sock_path;
 static uv_signal_t sig_term, sig_int;
-
-void cons_log(int domid, const char *fmt, ...)
-{
-	struct timespec ts;
-	struct tm tm;
-	char when[32], who[16];
-	va_list ap;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (domid >= 0)
-		snprintf(who, sizeof(who), "dom%d", domid);
-	else
-		snprintf(who, sizeof(who), "consoled");
-	fprintf(stderr, "%s.%03ldZ %s: ", when, ts.tv_nsec / 1000000, who);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void usage(FILE *f)
 {
@@ -50,7 +27,7 @@ static void usage(FILE *f)
 
 static void on_signal(uv_signal_t *s, int sig)
 {
-	cons_log(-1, "signal %d: exiting", sig);
+	xbb_log(-1, "signal %d: exiting", sig);
 	cons_xs_stop();
 	cons_dom_drop_all();
 	cons_client_close_all();
@@ -104,7 +81,10 @@ static int parse(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct stat st;
-	int r = parse(argc, argv);
+	int r;
+
+	xbb_progname = "consoled";
+	r = parse(argc, argv);
 
 	if (r)
 		return r > 0 ? 0 : 2;
@@ -113,14 +93,14 @@ int main(int argc, char **argv)
 				    ? getenv(CONSOLED_SOCKET_ENV)
 				    : CONSOLED_DEFAULT_SOCKET;
 	if (stat(cons_state_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		cons_log(-1, "state directory %s: %s", cons_state_dir,
+		xbb_log(-1, "state directory %s: %s", cons_state_dir,
 			 errno ? strerror(errno) : "not a directory");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	cons_loop = uv_default_loop();
 	if ((r = cons_client_listen(sock_path)) < 0) {
-		cons_log(-1, "cannot listen on %s: %s", sock_path, uv_strerror(r));
+		xbb_log(-1, "cannot listen on %s: %s", sock_path, uv_strerror(r));
 		return 1;
 	}
 	uv_signal_init(cons_loop, &sig_term);
@@ -131,7 +111,7 @@ int main(int argc, char **argv)
 		unlink(sock_path);
 		return 1;
 	}
-	cons_log(-1, "ready on %s", sock_path);
+	xbb_log(-1, "ready on %s", sock_path);
 	uv_run(cons_loop, UV_RUN_DEFAULT);
 	cons_xs_close();
 	unlink(sock_path);

@@ -26,7 +26,7 @@ static void to_log(struct cons_dom *d, const uint8_t *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			cons_log((int)d->domid, "log write failed: %s; log closed",
+			xbb_log((int)d->domid, "log write failed: %s; log closed",
 				 w < 0 ? strerror(errno) : "short write");
 			close(d->log_fd);
 			d->log_fd = -1;
@@ -66,7 +66,7 @@ static bool pump_out(struct cons_dom *d, bool *kick)
 			uint64_t one = 1;
 
 			if (write(d->notify_fd, &one, sizeof(one)) < 0)
-				cons_log((int)d->domid, "cannot re-arm: %s", strerror(errno));
+				xbb_log((int)d->domid, "cannot re-arm: %s", strerror(errno));
 			return true;
 		}
 		for (uint32_t i = 0; i < n; i++)

@@ -56,7 +56,7 @@ int cons_xs_try(unsigned domid)
 	gfn = parse_num(ref, 1ull << 40);
 	p = parse_num(port, 4096);
 	if (gfn <= 0 || p <= 0) {
-		cons_log((int)domid, "bad console keys ring-ref '%.32s' port '%.32s'", ref, port);
+		xbb_log((int)domid, "bad console keys ring-ref '%.32s' port '%.32s'", ref, port);
 		r = -EINVAL;
 		goto out;
 	}
@@ -99,7 +99,7 @@ static void on_xs(uv_poll_t *p, int status, int events)
 		any = true;
 	}
 	if (r != -ETIMEDOUT) {
-		cons_log(-1, "xenstore connection lost: %s; no new domains will be served",
+		xbb_log(-1, "xenstore connection lost: %s; no new domains will be served",
 			 xsc_strerror(r));
 		uv_poll_stop(&xs_poll);
 		return;
@@ -116,13 +116,13 @@ int cons_xs_start(void)
 	int r;
 
 	if ((r = xsc_open(cons_xs_socket, &xs)) < 0) {
-		cons_log(-1, "cannot connect to xenstore at %s: %s", xsc_socket_path(cons_xs_socket),
+		xbb_log(-1, "cannot connect to xenstore at %s: %s", xsc_socket_path(cons_xs_socket),
 			 xsc_strerror(r));
 		return r;
 	}
 	if ((r = xsc_watch(xs, "@introduceDomain", "cons-intro", NULL, NULL)) < 0 ||
 	    (r = xsc_watch(xs, "@releaseDomain", "cons-release", NULL, NULL)) < 0) {
-		cons_log(-1, "cannot watch for domains: %s", xsc_strerror(r));
+		xbb_log(-1, "cannot watch for domains: %s", xsc_strerror(r));
 		return r;
 	}
 	uv_poll_init(cons_loop, &xs_poll, xsc_fileno(xs));

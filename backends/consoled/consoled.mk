@@ -16,14 +16,15 @@ CONSOLED_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(CONSOLED_SRCS))
 CONSCLIENT_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(CONSCLIENT_SRCS))
 CONSCLIENT_LIB := $(BUILD)/lib/libconsclient.a
 
-$(OBJ)/host/backends/consoled/%.o: HOST_CFLAGS += $(LIBUV_CFLAGS) -Ihypervisor -Itoolstack/xsclient
+$(OBJ)/host/backends/consoled/%.o: HOST_CFLAGS += $(LIBUV_CFLAGS) -Ihypervisor -Itoolstack/xsclient \
+	-Ibackends/common
 
 $(CONSCLIENT_LIB): $(CONSCLIENT_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN)/hospes-consoled: $(CONSOLED_OBJS) $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(BIN)/hospes-consoled: $(CONSOLED_OBJS) $(OBJ)/host/backends/common/xbb_log.o $(XSCLIENT_LIB) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) $(HOST_LDLIBS)
