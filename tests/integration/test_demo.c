@@ -71,6 +71,11 @@ Test(demo, scripted_session, .timeout = 90)
 	cr_assert(strstr(out, "time: system "), "%s", out);
 	cr_assert(strstr(out, "xs-read name = \"nido-demo\""), "%s", out);
 	cr_assert(strstr(out, "xs-read control/feature-poweroff = \"1\""), "%s", out);
+	/* block: the demo disk, served by hospes-blkback */
+	cr_assert(strstr(out, "hospes-blkback"), "%s", out);
+	cr_assert(strstr(out, "blk-info: sectors=32768"), "%s", out);
+	cr_assert(strstr(out, "blk-write: seed=3 start=0 count=64 ok"), "%s", out);
+	cr_assert(strstr(out, "blk-verify: seed=3 start=0 count=64 bad=0"), "%s", out);
 	cr_assert(strstr(out, "nido: shutting down (poweroff)"), "%s", out);
 	cr_assert(strstr(out, "console closed (exit 0)"), "%s", out);
 	cr_assert(strstr(out, "hospesd stopped (exit 0)"), "%s", out);

@@ -50,5 +50,6 @@ int cli_stats(int argc, char **argv);
 int cli_events(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_console(int argc, char **argv); /* cli_console.c */
+int cli_block(int argc, char **argv);   /* block: cli_block.c */
 
 #endif

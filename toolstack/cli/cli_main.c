@@ -39,12 +39,19 @@ static const struct cmd cmds[] = {
 	  "Read and change xenstore through hospesd. watch prints each event's path until\n"
 	  "interrupted (or N events)." },
 	{ "top", cli_top, "[--interval S] [--iterations N]",
-	  "Live table of the domains: state, CPU %, memory, vCPUs (block and network columns\n"
-	  "show '-' until those devices exist). Not a terminal, or --iterations: plain frames." },
-	{ "stats", cli_stats, "DOMAIN", "domstate and dommemstat of DOMAIN." },
+	  "Live table of the domains: state, CPU %, memory, vCPUs (VBD_RD/VBD_WR: read and\n"
+	  "write requests over its disks; network shows '-'). Not a terminal, or --iterations: plain frames." },
+	{ "stats", cli_stats, "DOMAIN",
+	  "domstate and dommemstat of DOMAIN, and per disk the read/write requests and bytes." },
+	{ "block-attach", cli_block, "DOMAIN SPEC",
+	  "Attach a disk to running DOMAIN. SPEC: an xl disk spec, e.g.\n"
+	  "'format=raw, vdev=xvdb, access=rw, target=/path/img' (raw images only)." },
+	{ "block-detach", cli_block, "DOMAIN VDEV",
+	  "Detach DOMAIN's disk VDEV (e.g. xvdb): backend Closing, then its keys go." },
 	{ "events", cli_events, "[--count N]", "Print hospesd's event stream (one line per event)." },
 	{ "status", cli_status, "",
-	  "hospesd's services (hospes-hv, hospes-stored, hospes-consoled) and their restarts." },
+	  "hospesd's services (hospes-hv, hospes-stored, hospes-consoled, hospes-blkback) and\n"
+	  "their restarts." },
 	{ "console", cli_console, "DOMAIN",
 	  "Attach to DOMAIN's console (served by hospes-consoled). On a terminal: raw mode,\n"
 	  "Ctrl-] detaches. From a pipe: the input is typed into the console and the output\n"

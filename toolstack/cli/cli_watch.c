@@ -131,6 +131,18 @@ int cli_stats(int argc, char **argv)
 		       " KiB static-max=%" PRId64 " KiB\n",
 		       cli_geti(mem, "current_kib"), cli_geti(mem, "max_kib"), cli_geti(mem, "target_kib"),
 		       cli_geti(mem, "static_max_kib"));
+		/* block: one line per disk */
+		json_object *disks = NULL;
+
+		json_object_object_get_ex(res, "disks", &disks);
+		for (size_t i = 0; disks && i < json_object_array_length(disks); i++) {
+			json_object *k = json_object_array_get_idx(disks, i);
+
+			printf("vbd %s: reads=%" PRId64 " writes=%" PRId64 " bytes_read=%" PRId64
+			       " bytes_written=%" PRId64 " errors=%" PRId64 "\n",
+			       cli_gets(k, "vdev"), cli_geti(k, "reads"), cli_geti(k, "writes"),
+			       cli_geti(k, "bytes_read"), cli_geti(k, "bytes_written"), cli_geti(k, "errors"));
+		}
 	}
 	json_object_put(res);
 	return CLI_OK;
@@ -181,8 +193,8 @@ int cli_top(int argc, char **argv)
 		if (cli.json) {
 			printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
 		} else {
-			printf("%-20s %5s %-9s %6s %9s %9s %5s %8s %8s\n", "NAME", "ID", "STATE",
-			       "CPU(%)", "MEM(KiB)", "MAX(KiB)", "VCPUS", "VBD_RD", "NET_TX");
+			printf("%-20s %5s %-9s %6s %9s %9s %5s %8s %8s %8s\n", "NAME", "ID", "STATE",
+			       "CPU(%)", "MEM(KiB)", "MAX(KiB)", "VCPUS", "VBD_RD", "VBD_WR", "NET_TX");
 		}
 		for (size_t i = 0; i < json_object_array_length(arr) && ncur < 1024; i++) {
 			json_object *d = json_object_array_get_idx(arr, i);
@@ -200,9 +212,10 @@ int cli_top(int argc, char **argv)
 				printf("%6s", "-");
 			else
 				printf("%6.1f", pct);
-			printf(" %9" PRId64 " %9" PRId64 " %5" PRId64 " %8s %8s\n",
+			/* block: read/write requests over the domain's disks */
+			printf(" %9" PRId64 " %9" PRId64 " %5" PRId64 " %8" PRId64 " %8" PRId64 " %8s\n",
 			       cli_geti(d, "mem_cur_bytes") >> 10, cli_geti(d, "mem_max_bytes") >> 10,
-			       cli_geti(d, "vcpus"), "-", "-");
+			       cli_geti(d, "vcpus"), cli_geti(d, "vbd_rd"), cli_geti(d, "vbd_wr"), "-");
 		}
 		json_object_put(res);
 		fflush(stdout);

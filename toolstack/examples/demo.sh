@@ -1,6 +1,6 @@
 #!/bin/sh
 # demo.sh: the toolstack demo. Starts hospesd (which starts hospes-hv,
-# hospes-stored and hospes-consoled) in a private state directory, creates
+# hospes-stored, hospes-consoled and hospes-blkback) in a private state directory, creates
 # the nido demo guest from nido-demo.cfg and attaches its console: an
 # interactive session on a terminal, a short scripted one otherwise. On exit
 # the guest is destroyed and the services stopped.
@@ -51,18 +51,23 @@ until grep -q "ready, listening" "$dir/hospesd.log" 2>/dev/null; do
 done
 hospes status
 # The shipped configuration, with the kernel of this build.
-sed "s|^kernel = .*|kernel = \"$guests/nido.elf\"|" "$here/nido-demo.cfg" >"$dir/nido-demo.cfg"
+# block: its disk, a zeroed image in the private state dir
+truncate -s 16M "$dir/nido-demo.img" || exit 1
+sed -e "s|^kernel = .*|kernel = \"$guests/nido.elf\"|" \
+	-e "s|target=[^']*|target=$dir/nido-demo.img|" "$here/nido-demo.cfg" >"$dir/nido-demo.cfg"
 echo "== hospes create nido-demo.cfg =="
 hospes create "$dir/nido-demo.cfg" || exit 1
 hospes list
 if [ -t 0 ]; then
-	echo "== hospes console nido-demo: try help, vcpus, time, xs-read name, poweroff;"
+	echo "== hospes console nido-demo: try help, vcpus, time, xs-read name,"
+	echo "   blk-info, blk-write 1 0 64, blk-verify 1 0 64, poweroff;"
 	echo "   Ctrl-] detaches =="
 	hospes console nido-demo
 	rc=$?
 else
 	echo "== hospes console nido-demo (scripted: not a terminal) =="
-	printf 'help\rvcpus\rtime\rxs-read name\rxs-read control/feature-poweroff\rpoweroff\r' |
+	printf 'help\rvcpus\rtime\rxs-read name\rxs-read control/feature-poweroff\r%b\rpoweroff\r' \
+		'blk-info\rblk-write 3 0 64\rblk-verify 3 0 64' |
 		hospes console nido-demo
 	rc=$?
 fi

@@ -61,6 +61,14 @@ int hd_xlcfg_to_json(const char *text, json_object **out, json_object **lines,
 		     struct hd_cfg_error *err);
 /* hd_devspec.c: validation of xl disk and vif specs. */
 int hd_disk_spec_check(const char *spec, char *msg, size_t len);
+/* block: a disk spec's fields (format raw|qcow|...; readonly for r/ro). */
+struct hd_disk {
+	char target[HD_SPEC_MAX], format[32], vdev[32];
+	bool readonly, cdrom;
+};
+int hd_disk_spec_parse(const char *spec, struct hd_disk *out, char *msg, size_t len);
+/* block: Xen's virtual-device number for a vdev name, -1 if none. */
+long hd_vdev_devid(const char *vdev);
 int hd_vif_spec_check(const char *spec, char *msg, size_t len);
 
 /* hd_persist.c: crash-safe file writes (temp, fsync, rename, fsync dir). */
@@ -116,6 +124,8 @@ struct hd_service {
 	double started_at;
 	unsigned backoff_ms;
 	void (*on_up)(struct hd_service *s); /* (re)connect clients */
+	/* block: no control socket (hospes-blkback): up = still running */
+	bool sockless;
 };
 
 struct hd_conn;
@@ -129,6 +139,8 @@ struct hd_state {
 	struct hd_service hv, stored;
 	/* console: hospes-consoled, supervised like the others */
 	struct hd_service consoled;
+	/* block: hospes-blkback, supervised like consoled */
+	struct hd_service blkback;
 	struct hvctl *hvc;
 	struct xsc *xs;
 	struct hd_dom *doms;
@@ -163,6 +175,8 @@ unsigned hd_conn_id(const struct hd_conn *c);
 int hd_super_init(const char *self, const char *hv_bin, const char *stored_bin);
 /* console: hospes-consoled's binary (NULL: next to hospesd); after hd_super_init. */
 int hd_super_init_consoled(const char *self, const char *bin);
+/* block: hospes-blkback's binary (NULL: next to hospesd); after hd_super_init. */
+int hd_super_init_blkback(const char *self, const char *bin);
 int hd_super_start(struct hd_service *s);
 void hd_super_stop_all(void);
 /* Stops watching the service's pid (closes the poll handle, then the pidfd). */
@@ -205,6 +219,15 @@ void hd_store_rebuild(void);
 void hd_store_lost(void);
 int hd_store_watch(const char *path, const char *token);
 void hd_store_unwatch_conn(unsigned connid);
+
+/* hd_vbd.c (block): the vbd keys hospes-blkback serves, detach, counters. */
+int hd_vbd_add(const struct hd_dom *d, const char *spec, char *msg, size_t len);
+int hd_vbd_add_all(const struct hd_dom *d);   /* every disk of d->cfg */
+void hd_vbd_forget(const struct hd_dom *d);   /* the domain's backend dirs */
+int hd_vbd_find(const struct hd_dom *d, const char *vdev);
+int hd_vbd_remove(const struct hd_dom *d, const char *vdev);
+json_object *hd_vbd_stats(const struct hd_dom *d); /* [{vdev, devid, reads...}] */
+void hd_vbd_totals(const struct hd_dom *d, int64_t *rd, int64_t *wr);
 
 /* hd_monitor.c: one thread per domain waiting on hvctl_wait. */
 int hd_monitor_init(void);

@@ -39,7 +39,7 @@ static bool vdev_ok(const char *v)
 	return true;
 }
 
-int hd_disk_spec_check(const char *spec, char *msg, size_t len)
+int hd_disk_spec_parse(const char *spec, struct hd_disk *out, char *msg, size_t len)
 {
 	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd", "qed", NULL };
 	static const char *const access[] = { "r", "ro", "w", "rw", NULL };
@@ -103,7 +103,58 @@ int hd_disk_spec_check(const char *spec, char *msg, size_t len)
 		return snprintf(msg, len, "access must be r, ro, w or rw"), -1;
 	if (!target[0] && !cdrom)
 		return snprintf(msg, len, "no target"), -1;
+	/* block: the parsed fields for attaching it */
+	if (out) {
+		snprintf(out->target, sizeof(out->target), "%s", target);
+		snprintf(out->format, sizeof(out->format), "%s", format);
+		snprintf(out->vdev, sizeof(out->vdev), "%s", vdev);
+		out->readonly = acc[0] == 'r' && acc[1] != 'w';
+		out->cdrom = cdrom;
+	}
 	return 0;
+}
+
+/* block: vdev name -> Xen virtual-device number (API.md "Disks"). */
+/* Bijective base 26 like xl: a=0 .. z=25, aa=26 ... */
+static long letters(const char *s)
+{
+	long n = 0;
+
+	for (; *s; s++) {
+		if (*s < 'a' || *s > 'z')
+			return -1;
+		n = n * 26 + (*s - 'a' + 1);
+	}
+	return n - 1;
+}
+
+/* Xen's encoding: xvdX = 202<<8 | disk<<4 (disks 0..15), beyond that the
+ * extended form 1<<28 | disk<<8; sdX = 8<<8 | disk<<4; hda..hdd = IDE
+ * majors 3 and 22, minor 0 or 64. Partitions are not disks here. */
+long hd_vdev_devid(const char *v)
+{
+	long n;
+
+	if (!strncmp(v, "xvd", 3)) {
+		n = letters(v + 3);
+		if (n < 0 || !v[3])
+			return -1;
+		return n < 16 ? (202L << 8) | (n << 4) : (1L << 28) | (n << 8);
+	}
+	if (!strncmp(v, "sd", 2) && v[2]) {
+		n = letters(v + 2);
+		return n >= 0 && n < 16 ? (8L << 8) | (n << 4) : -1;
+	}
+	if (!strncmp(v, "hd", 2) && v[2] && !v[3] && v[2] <= 'd') {
+		n = v[2] - 'a';
+		return n < 0 ? -1 : ((n < 2 ? 3L : 22L) << 8) | ((n & 1) << 6);
+	}
+	return -1;
+}
+
+int hd_disk_spec_check(const char *spec, char *msg, size_t len)
+{
+	return hd_disk_spec_parse(spec, NULL, msg, len);
 }
 
 static bool mac_ok(const char *m)

@@ -37,6 +37,12 @@ json_object *hd_dom_json(const struct hd_dom *d)
 						      : d->pending_shutdown == 1 ? "poweroff"
 										 : ""));
 	json_object_object_add(o, "config", hd_config_to_json(&d->cfg));
+	/* block: request counters over all disks (hospes-blkback's stats) */
+	int64_t rd, wr;
+
+	hd_vbd_totals(d, &rd, &wr);
+	json_object_object_add(o, "vbd_rd", json_object_new_int64(rd));
+	json_object_object_add(o, "vbd_wr", json_object_new_int64(wr));
 	return o;
 }
 

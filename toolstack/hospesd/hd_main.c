@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		   "  --hv PATH         hospes-hv binary (default: next to hospesd)\n"
 		   "  --stored PATH     hospes-stored binary (default: next to hospesd)\n"
 		   "  --consoled PATH   hospes-consoled binary (default: next to hospesd)\n"
+		   "  --blkback PATH    hospes-blkback binary (default: next to hospesd)\n"
 		   "  --keep-services   on SIGTERM leave the services and the guests running\n"
 		   "  --group NAME      members of NAME may use the API besides root (default hospes)\n",
 		   RPC_DEFAULT_SOCKET);
@@ -54,6 +55,9 @@ static void stored_up(struct hd_service *s)
 		       (int)hd.consoled.pid);
 		kill(hd.consoled.pid, SIGTERM);
 	}
+	/* block: the same for hospes-blkback (it rescans the backend dirs) */
+	if (hd.blkback.pid > 0)
+		kill(hd.blkback.pid, SIGTERM);
 }
 
 static void on_signal(uv_signal_t *s, int sig)
@@ -73,12 +77,14 @@ int main(int argc, char **argv)
 		{ "hv", required_argument, NULL, 'H' },
 		{ "stored", required_argument, NULL, 'S' },
 		{ "consoled", required_argument, NULL, 'C' },
+		{ "blkback", required_argument, NULL, 'B' },
 		{ "keep-services", no_argument, NULL, 'k' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL, *dir = NULL, *hv_bin = NULL, *st_bin = NULL, *co_bin = NULL;
+	const char *bb_bin = NULL; /* block */
 	char path[HD_PATH_MAX + 16];
 	int o;
 
@@ -89,6 +95,7 @@ int main(int argc, char **argv)
 		case 'H': hv_bin = optarg; break;
 		case 'S': st_bin = optarg; break;
 		case 'C': co_bin = optarg; break;
+		case 'B': bb_bin = optarg; break;
 		case 'k': hd.keep_services = true; break;
 		case 'g': hd.group = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -141,12 +148,13 @@ int main(int argc, char **argv)
 		return 1;
 	hd.loop = uv_default_loop();
 	if (hd_super_init(argv[0], hv_bin, st_bin) || hd_super_init_consoled(argv[0], co_bin) ||
+	    hd_super_init_blkback(argv[0], bb_bin) ||
 	    hd_monitor_init())
 		return 1;
 	hd.hv.on_up = hv_up;
 	hd.stored.on_up = stored_up;
 	if (hd_super_start(&hd.hv) || hd_super_start(&hd.stored) ||
-	    hd_super_start(&hd.consoled)) {
+	    hd_super_start(&hd.consoled) || hd_super_start(&hd.blkback)) {
 		hd_log(-1, "cannot start the services");
 		hd_super_stop_all();
 		return 1;

@@ -21,5 +21,7 @@ HD_METHOD(hd_m_reboot);
 HD_METHOD(hd_m_mem_set);
 HD_METHOD(hd_m_mem_max);
 HD_METHOD(hd_m_console); /* console: hd_methods_console.c */
+HD_METHOD(hd_m_block_attach); /* block: hd_methods_block.c */
+HD_METHOD(hd_m_block_detach);
 
 #endif

@@ -153,6 +153,8 @@ static json_object *m_stats(struct hd_conn *c, json_object *p, int *code, char *
 	json_object_object_add(res, "domid", json_object_new_int((int)d->domid));
 	json_object_object_add(res, "domstate", st);
 	json_object_object_add(res, "dommemstat", mem);
+	/* block: per-disk counters from hospes-blkback */
+	json_object_object_add(res, "disks", hd_vbd_stats(d));
 	return res;
 }
 
@@ -216,5 +218,7 @@ const struct hd_method hd_dom_methods[] = {
 	{ "domain.mem_set", hd_m_mem_set },
 	{ "domain.mem_max", hd_m_mem_max },
 	{ "domain.console", hd_m_console },
+	{ "domain.block_attach", hd_m_block_attach }, /* block */
+	{ "domain.block_detach", hd_m_block_detach },
 	{ NULL, NULL },
 };

@@ -44,6 +44,7 @@ static json_object *m_status(struct hd_conn *c, json_object *p, int *code, char 
 	json_object_object_add(svc, "hospes-hv", service_json(&hd.hv));
 	json_object_object_add(svc, "hospes-stored", service_json(&hd.stored));
 	json_object_object_add(svc, "hospes-consoled", service_json(&hd.consoled));
+	json_object_object_add(svc, "hospes-blkback", service_json(&hd.blkback)); /* block */
 	json_object_object_add(res, "services", svc);
 	json_object_object_add(res, "domains", json_object_new_int(n));
 	json_object_object_add(res, "state_dir", json_object_new_string(hd.state_dir));

@@ -140,6 +140,9 @@ int hd_store_domain(struct hd_dom *d)
 	r |= put(x, vm, "uuid", d->uuid, ro, 2);
 	r |= put(x, vm, "name", d->cfg.name, ro, 2);
 	r |= hd_store_console(x, dp, d, ro);
+	/* block: the disks, before INTRODUCE like the console */
+	if (!r)
+		hd_vbd_add_all(d);
 	if (r) {
 		hd_log((int)d->domid, "writing xenstore keys failed");
 		xs_result(-EPIPE);
@@ -163,6 +166,9 @@ void hd_store_forget(struct hd_dom *d)
 		return;
 	if (d->cfg.xenstore && d->info.store_pfn)
 		xsc_release(x, d->domid); /* -ENOENT if never introduced: fine */
+	/* block: the backend dirs (under dom0) first, so that hospes-blkback
+	 * drops the devices before it sees their frontends go */
+	hd_vbd_forget(d);
 	snprintf(p, sizeof(p), "/local/domain/%u", d->domid);
 	xsc_rm(x, 0, p);
 	snprintf(p, sizeof(p), "/vm/%s", d->uuid);

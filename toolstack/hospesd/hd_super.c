@@ -35,7 +35,7 @@ static bool sock_alive(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.*s", (int)sizeof(sa.sun_path) - 1, path);
 	r = fd >= 0 ? connect(fd, (struct sockaddr *)&sa, sizeof(sa)) : -1;
 	if (fd >= 0)
 		close(fd);
@@ -60,6 +60,15 @@ static bool pid_is(pid_t pid, const char *bin)
 }
 
 static void watch_exit(struct hd_service *s);
+
+/* block: a sockless service counts as up once it has run a moment (it
+ * then finds its devices in xenstore by itself). */
+static bool svc_up(struct hd_service *s, pid_t pid, double since)
+{
+	if (!s->sockless)
+		return sock_alive(s->sock);
+	return pid > 0 && kill(pid, 0) == 0 && now_s() - since > 0.3;
+}
 
 static void on_backoff(uv_timer_t *t)
 {
@@ -161,8 +170,8 @@ static pid_t spawn(struct hd_service *s)
 		argv[i++] = "--hv-socket";
 		argv[i++] = hd.hv.sock;
 	}
-	if (s == &hd.consoled) {
-		/* console: it learns domains from xenstore, maps rings through hv */
+	if (s == &hd.consoled || s == &hd.blkback) {
+		/* console, block: it learns domains from xenstore, maps rings through hv */
 		argv[i++] = "--hv-socket";
 		argv[i++] = hd.hv.sock;
 		argv[i++] = "--xs-socket";
@@ -201,7 +210,7 @@ int hd_super_start(struct hd_service *s)
 	double deadline;
 
 	free(txt);
-	if (pid > 0 && kill(pid, 0) == 0 && pid_is(pid, s->bin) && sock_alive(s->sock)) {
+	if (pid > 0 && kill(pid, 0) == 0 && pid_is(pid, s->bin) && svc_up(s, pid, 0)) {
 		s->pid = pid;
 		s->started_at = now_s();
 		hd_log(-1, "%s: adopted running pid %d on %s", s->name, (int)pid, s->sock);
@@ -216,15 +225,15 @@ int hd_super_start(struct hd_service *s)
 	s->pid = pid;
 	s->started_at = now_s();
 	for (deadline = now_s() + 10; now_s() < deadline; usleep(20000)) {
-		if (sock_alive(s->sock))
-			break;
 		if (waitpid(pid, NULL, WNOHANG) == pid) {
 			hd_log(-1, "%s: exited at start (see %s)", s->name, s->logfile);
 			s->pid = 0;
 			return -EIO;
 		}
+		if (svc_up(s, pid, s->started_at))
+			break;
 	}
-	if (!sock_alive(s->sock)) {
+	if (!svc_up(s, pid, s->started_at)) {
 		hd_log(-1, "%s: no socket %s after 10 s; killing it", s->name, s->sock);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -67,6 +67,21 @@ int hd_super_init_consoled(const char *self, const char *bin)
 		     "consoled");
 }
 
+/* block: hospes-blkback next to hospesd unless --blkback names it; it has
+ * no control socket yet, so it is "up" while it runs. */
+int hd_super_init_blkback(const char *self, const char *bin)
+{
+	char exe[HD_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	if (n <= 0)
+		snprintf(exe, sizeof(exe), "%s", self);
+	hd.blkback.sockless = true;
+	return setup(&hd.blkback, "hospes-blkback", bin, dirname(exe), "blkback.sock",
+		     "blkback");
+}
+
 static void stop_one(struct hd_service *s)
 {
 	uv_timer_stop(s->backoff);
@@ -94,6 +109,7 @@ void hd_super_stop_all(void)
 		uv_timer_stop(hd.hv.backoff);
 		uv_timer_stop(hd.stored.backoff);
 		uv_timer_stop(hd.consoled.backoff);
+		uv_timer_stop(hd.blkback.backoff);
 		hd_log(-1, "leaving hospes-hv (pid %d), hospes-stored (pid %d) and "
 		       "hospes-consoled (pid %d) running",
 		       (int)hd.hv.pid, (int)hd.stored.pid, (int)hd.consoled.pid);
@@ -101,6 +117,7 @@ void hd_super_stop_all(void)
 	}
 	/* the console daemon first: it is a client of the other two */
 	stop_one(&hd.consoled);
+	stop_one(&hd.blkback); /* block: a client of the other two, too */
 	stop_one(&hd.stored);
 	stop_one(&hd.hv);
 }

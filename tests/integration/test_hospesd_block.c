@@ -1,0 +1,251 @@
+/* test_hospesd_block.c: disks through hospesd: it supervises
+ * hospes-blkback, writes a configured disk's vbd keys at create (xvda =
+ * 51712) and removes them on destroy, attaches/detaches disks of a running
+ * nido (which writes a pattern the test finds in the image), and reports
+ * blkback's per-disk counters in domain.stats, `hospes stats` and `top`. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pvabi/blk_pattern.h>
+
+#include "harness.h"
+#include "hd_fixture.h"
+
+static void setup(void)
+{
+	harness_require_kvm();
+	hdfx_start();
+}
+
+static void teardown(void)
+{
+	int code = hdfx_stop();
+
+	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
+	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
+}
+
+TestSuite(hospesd_block, .init = setup, .fini = teardown, .timeout = 120);
+
+/* A zeroed raw image of mib MiB in the temp dir. */
+static const char *image(const char *name, int mib)
+{
+	const char *path = hdfx_file(name, "");
+
+	cr_assert_eq(truncate(path, (off_t)mib << 20), 0);
+	return path;
+}
+
+/* Sectors in [start, start+count) not holding the pattern of seed. */
+static unsigned bad_sectors(const char *path, uint64_t seed, uint64_t start, uint64_t count)
+{
+	uint64_t buf[BLK_PATTERN_WORDS_PER_SECTOR];
+	unsigned bad = 0;
+	int fd = open(path, O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	for (uint64_t s = start; s < start + count; s++) {
+		uint64_t w = blk_pattern_word(seed, s);
+		bool ok = pread(fd, buf, sizeof(buf), (off_t)(s * 512)) == (ssize_t)sizeof(buf);
+
+		for (unsigned i = 0; ok && i < BLK_PATTERN_WORDS_PER_SECTOR; i++)
+			ok = buf[i] == w;
+		bad += !ok;
+	}
+	close(fd);
+	return bad;
+}
+
+/* store.read through hospesd; NULL if the node does not exist. */
+static char *store_read(const char *fmt, unsigned domid, long devid, const char *key)
+{
+	json_object *p = json_object_new_object(), *rep, *res, *v;
+	char path[192], *out = NULL;
+
+	snprintf(path, sizeof(path), fmt, domid, devid, key);
+	json_object_object_add(p, "path", json_object_new_string(path));
+	rep = hdfx_call("store.read", p);
+	if (json_object_object_get_ex(rep, "result", &res) &&
+	    json_object_object_get_ex(res, "value", &v))
+		out = strdup(json_object_get_string(v));
+	json_object_put(rep);
+	return out;
+}
+
+#define BE "/local/domain/0/backend/vbd/%u/%ld%s"
+#define FE "/local/domain/%u/device/vbd/%ld%s"
+
+static unsigned domid_of(const char *name)
+{
+	json_object *res = hdfx_ok("domain.info", hdfx_dom(name)), *v;
+	unsigned id;
+
+	cr_assert(json_object_object_get_ex(res, "domid", &v));
+	id = (unsigned)json_object_get_int(v);
+	json_object_put(res);
+	return id;
+}
+
+/* 1 once the node is gone (or was never there) within ms. */
+static int wait_gone(const char *fmt, unsigned domid, long devid, int ms)
+{
+	for (int t = 0; t <= ms; t += 50) {
+		char *v = store_read(fmt, domid, devid, "");
+
+		free(v);
+		if (!v)
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+/* `hospes console REF` fed with input; its output. */
+static struct hdfx_run console_with(const char *ref, const char *input)
+{
+	const char *in = hdfx_file("console.in", input);
+	int saved = dup(0), fd = open(in, O_RDONLY);
+	struct hdfx_run r;
+
+	cr_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 0);
+	close(fd);
+	r = hdfx_cli((const char *[]){ "console", ref, NULL });
+	dup2(saved, 0);
+	close(saved);
+	return r;
+}
+
+Test(hospesd_block, blkback_supervised)
+{
+	pid_t old = hdfx_service_pid("blkback"), now = 0;
+	json_object *res, *svc, *s;
+
+	cr_assert_gt(old, 0, "hospesd did not start hospes-blkback:\n%s", hdfx_log());
+	res = hdfx_ok("host.status", NULL);
+	cr_assert(json_object_object_get_ex(res, "services", &svc));
+	cr_assert(json_object_object_get_ex(svc, "hospes-blkback", &s), "%s",
+		  json_object_to_json_string(res));
+	json_object_put(res);
+	cr_assert_eq(kill(old, SIGKILL), 0);
+	for (int i = 0; i < 100 && (now <= 0 || now == old); i++) {
+		usleep(100000);
+		now = hdfx_service_pid("blkback");
+	}
+	cr_assert(now > 0 && now != old, "hospes-blkback not restarted:\n%s", hdfx_log());
+}
+
+Test(hospesd_block, disk_from_config_written_and_removed)
+{
+	const char *img = image("cfg.img", 4);
+	char extra[512], *v;
+	struct hdfx_run r;
+	json_object *st, *disks, *k, *x;
+	unsigned id;
+
+	snprintf(extra, sizeof(extra),
+		 ",\"on_poweroff\":\"preserve\",\"disk\":[\"format=raw, vdev=xvda, access=rw, "
+		 "target=%s\"]", img);
+	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("d1", "", extra)));
+	id = domid_of("d1");
+	/* Xen's number for xvda: 202 << 8 */
+	v = store_read(BE, id, 51712, "/params");
+	cr_assert(v && !strcmp(v, img), "params %s", v ? v : "(none)");
+	free(v);
+	v = store_read(FE, id, 51712, "/virtual-device");
+	cr_assert(v && !strcmp(v, "51712"), "virtual-device %s", v ? v : "(none)");
+	free(v);
+	v = store_read(BE, id, 51712, "/mode");
+	cr_assert(v && !strcmp(v, "w"));
+	free(v);
+	r = console_with("d1", "blk-write 5 0 64\rblk-verify 5 0 64\rpoweroff\r");
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(strstr(r.out, "blk-write: seed=5 start=0 count=64 ok"), "%s", r.out);
+	cr_assert(strstr(r.out, "bad=0"), "%s", r.out);
+	cr_assert_eq(bad_sectors(img, 5, 0, 64), 0, "the pattern is not in the image");
+	/* blkback's counters, as hospesd reports them (stats every 100 ms) */
+	usleep(300000);
+	st = hdfx_ok("domain.stats", hdfx_dom("d1"));
+	cr_assert(json_object_object_get_ex(st, "disks", &disks));
+	cr_assert_eq(json_object_array_length(disks), 1, "%s", json_object_to_json_string(st));
+	k = json_object_array_get_idx(disks, 0);
+	cr_assert(json_object_object_get_ex(k, "bytes_written", &x));
+	cr_assert_geq(json_object_get_int64(x), 64 * 512, "%s", json_object_to_json_string(st));
+	cr_assert(json_object_object_get_ex(k, "writes", &x));
+	cr_assert_gt(json_object_get_int64(x), 0);
+	json_object_put(st);
+	r = hdfx_cli((const char *[]){ "stats", "d1", NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "vbd xvda: reads="), "%s", r.out);
+	cr_assert(!strstr(r.out, "bytes_written=0 "), "%s", r.out);
+	r = hdfx_cli((const char *[]){ "top", "--iterations", "1", NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "VBD_WR"), "%s", r.out);
+	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("d1")));
+	cr_assert(wait_gone(BE, id, 51712, 2000), "backend dir left after destroy");
+	cr_assert(wait_gone(FE, id, 51712, 2000), "frontend dir left after destroy");
+}
+
+Test(hospesd_block, attach_detach_running)
+{
+	const char *img = image("hot.img", 4);
+	char spec[400];
+	struct hdfx_run r;
+	json_object *p;
+	unsigned id;
+	char *v;
+
+	json_object_put(hdfx_ok("domain.create",
+				hdfx_nido_cfg("h1", "", ",\"on_poweroff\":\"preserve\"")));
+	id = domid_of("h1");
+	cr_assert(hdfx_wait_state("h1", "running", 10000));
+	snprintf(spec, sizeof(spec), "format=raw, vdev=xvdb, access=rw, target=%s", img);
+	/* attach and detach while it runs: the keys come and go */
+	r = hdfx_cli((const char *[]){ "block-attach", "h1", spec, NULL });
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	v = store_read(BE, id, 51728, "/params"); /* xvdb: 202 << 8 | 1 << 4 */
+	cr_assert(v && !strcmp(v, img), "params %s", v ? v : "(none)");
+	free(v);
+	r = hdfx_cli((const char *[]){ "block-attach", "h1", spec, NULL });
+	cr_assert_eq(r.status, 1, "a second xvdb was accepted");
+	r = hdfx_cli((const char *[]){ "block-detach", "h1", "xvdb", NULL });
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(wait_gone(BE, id, 51728, 2000), "backend dir left after detach");
+	cr_assert(wait_gone(FE, id, 51728, 2000), "frontend dir left after detach");
+	r = hdfx_cli((const char *[]){ "block-detach", "h1", "xvdb", NULL });
+	cr_assert_eq(r.status, 1, "detaching a missing disk succeeded");
+	cr_assert(hdfx_wait_state("h1", "running", 1), "%s", hdfx_log());
+	/* attach again through the method; nido uses it */
+	p = hdfx_dom("h1");
+	json_object_object_add(p, "spec", json_object_new_string(spec));
+	{
+		json_object *rep = hdfx_call("domain.block_attach", p), *e;
+
+		cr_assert(!json_object_object_get_ex(rep, "error", &e), "%s\n%s",
+			  json_object_to_json_string(rep), hdfx_log());
+		json_object_put(rep);
+	}
+	r = console_with("h1", "blk-info\rblk-write 9 8 32\rpoweroff\r");
+	cr_assert(strstr(r.out, "blk-info: sectors=8192"), "%s", r.out);
+	cr_assert(strstr(r.out, "blk-write: seed=9 start=8 count=32 ok"), "%s", r.out);
+	cr_assert_eq(bad_sectors(img, 9, 8, 32), 0, "the pattern is not in the image");
+	/* bad specs */
+	p = hdfx_dom("h1");
+	json_object_object_add(p, "spec", json_object_new_string("format=qcow2, vdev=xvdc, target=/x"));
+	hdfx_err("domain.block_attach", p, -32602);
+	p = hdfx_dom("h1");
+	json_object_object_add(p, "spec", json_object_new_string("vdev=bogus, target=/x"));
+	hdfx_err("domain.block_attach", p, -32602);
+	r = hdfx_cli((const char *[]){ "block-detach", "h1", "xvdb", NULL });
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	cr_assert(wait_gone(BE, id, 51728, 2000), "backend dir left after detach");
+	/* h1 powered off (preserved): no new disks */
+	p = hdfx_dom("h1");
+	json_object_object_add(p, "spec", json_object_new_string(spec));
+	hdfx_err("domain.block_attach", p, -32000);
+}
