@@ -23,7 +23,28 @@ int xbb_be_write(struct xbb_dev *d, const char *key, const char *fmt, ...)
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
 	snprintf(path, sizeof(path), "%s/%s", d->bepath, key);
-	return xsc_write_str(xbb_xs, 0, path, val);
+	/* Only while the directory exists: a plain write would recreate a
+	 * device directory the toolstack has just removed. */
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t tx;
+		char *cur = NULL;
+		int r = xsc_transaction_start(xbb_xs, &tx);
+
+		if (r)
+			return r;
+		r = xsc_read(xbb_xs, tx, d->bepath, &cur, NULL);
+		free(cur);
+		if (!r)
+			r = xsc_write_str(xbb_xs, tx, path, val);
+		if (r) {
+			xsc_transaction_end(xbb_xs, tx, false);
+			return r;
+		}
+		r = xsc_transaction_end(xbb_xs, tx, true);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return -EAGAIN;
 }
 
 static int read_rel(const char *dir, const char *key, char **val)
