@@ -21,29 +21,9 @@ static char images[BFX_IMAGES][160];
 static unsigned nimages;
 static pid_t pid;
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 4096, len = 0, n;
-	char *buf = malloc(cap);
-
-	cr_assert_not_null(buf);
-	while (f && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			buf = realloc(buf, cap *= 2);
-			cr_assert_not_null(buf);
-		}
-	}
-	buf[len] = 0;
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 char *bfx_blkback_log(void)
 {
-	return slurp(logpath);
+	return harness_read_file(logpath);
 }
 
 int bfx_blkback_log_wait(const char *text, int ms)
@@ -101,21 +81,8 @@ void bfx_blkback_start(void)
 
 int bfx_blkback_stop(void)
 {
-	int st, code = -1;
+	int code = harness_stop_child(pid, 5000);
 
-	if (pid <= 0)
-		return -1;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 500 && code < 0; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		else
-			usleep(10000);
-	}
-	if (code < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 	pid = 0;
 	return code;
 }
@@ -202,7 +169,7 @@ long long bfx_stat(uint32_t domid, unsigned devid, const char *key)
 	long long v = -1;
 
 	snprintf(path, sizeof(path), "%s/vbd-%u-%u.stats", dir, domid, devid);
-	s = slurp(path);
+	s = harness_read_file(path);
 	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, key, kl) && p[kl] == ' ') {
 			v = strtoll(p + kl + 1, NULL, 10);

@@ -72,21 +72,8 @@ void cfx_consoled_start(void)
 
 int cfx_consoled_stop(void)
 {
-	int st, code = -1;
+	int code = harness_stop_child(pid, 5000);
 
-	if (pid <= 0)
-		return -1;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 500 && code < 0; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		else
-			usleep(10000);
-	}
-	if (code < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 	pid = 0;
 	return code;
 }

@@ -76,29 +76,9 @@ int dfx_alive(void)
 	return daemon_pid > 0 && waitpid(daemon_pid, NULL, WNOHANG) == 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 4096, len = 0, n;
-	char *buf = malloc(cap);
-
-	cr_assert_not_null(buf);
-	while (f && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			buf = realloc(buf, cap *= 2);
-			cr_assert_not_null(buf);
-		}
-	}
-	buf[len] = 0;
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 char *dfx_log(void)
 {
-	return slurp(logpath);
+	return harness_read_file(logpath);
 }
 
 struct hvctl *dfx_connect(void)
@@ -147,7 +127,7 @@ char *dfx_console(uint32_t domid)
 	char path[192];
 
 	snprintf(path, sizeof(path), "%s/console-%u.log", dir, domid);
-	return slurp(path);
+	return harness_read_file(path);
 }
 
 int dfx_console_wait(uint32_t domid, const char *text, int ms)

@@ -221,3 +221,40 @@ void harness_assert_checks(const char *out, const struct harness_check *rows, si
 	}
 	cr_assert_eq(bad, 0, "%d checks wrong; guest output:\n%s", bad, out);
 }
+
+char *harness_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 4096, len = 0, n;
+	char *buf = malloc(cap);
+
+	cr_assert_not_null(buf);
+	while (f && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			buf = realloc(buf, cap *= 2);
+			cr_assert_not_null(buf);
+		}
+	}
+	buf[len] = 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+int harness_stop_child(int pid, int ms)
+{
+	int st;
+
+	if (pid <= 0)
+		return -1;
+	kill(pid, SIGTERM);
+	for (int i = 0; i <= ms / 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}

@@ -47,6 +47,12 @@ struct harness_check {
 };
 void harness_assert_checks(const char *out, const struct harness_check *rows, size_t n);
 
+/* The whole file as a malloc'd string ("" if it cannot be read). */
+char *harness_read_file(const char *path);
+/* SIGTERM to a child, waits up to ms for it, SIGKILL after that: its exit
+ * code (128 + signal if killed by one), or -1 if it had to be killed. */
+int harness_stop_child(int pid, int ms);
+
 /* Builds a file under a private temp dir and returns its path. */
 const char *harness_temp_file(const char *name, const void *data, size_t len);
 

@@ -45,18 +45,6 @@ static void start_daemon(void)
 	cr_assert_eq(access(sock, F_OK), 0, "daemon did not create %s", sock);
 }
 
-static char *slurp(const char *path)
-{
-	static char buf[65536];
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof(buf) - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-	return buf;
-}
-
 /* SIGTERM, and the daemon must exit 0 within 20 s. */
 static int stop_daemon(void)
 {
@@ -107,7 +95,7 @@ static uint32_t create(struct hvctl *h, const char *guest, const char *cmdline, 
 	uint32_t domid = 0;
 	int r = hvctl_create(h, &c, &domid);
 
-	cr_assert_eq(r, 0, "create %s: %s\n%s", guest, hvctl_strerror(r), slurp(logpath));
+	cr_assert_eq(r, 0, "create %s: %s\n%s", guest, hvctl_strerror(r), harness_read_file(logpath));
 	return domid;
 }
 
@@ -116,7 +104,7 @@ static char *console_of(uint32_t domid)
 	char path[192];
 
 	snprintf(path, sizeof(path), "%s/console-%u.log", dir, domid);
-	return slurp(path);
+	return harness_read_file(path);
 }
 
 /* Polls the console log for text (the guest writes it asynchronously). */
@@ -297,7 +285,7 @@ Test(daemon, non_root_peer_is_refused)
 	}
 	waitpid(child, &st, 0);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
-	cr_assert(strstr(slurp(logpath), "uid 65534: not root"), "%s", slurp(logpath));
+	cr_assert(strstr(harness_read_file(logpath), "uid 65534: not root"), "%s", harness_read_file(logpath));
 	/* Root still gets through. */
 	struct hvctl *h = conn();
 	unsigned n;
@@ -401,10 +389,10 @@ Test(daemon, sigterm_destroys_domains_and_exits_cleanly)
 
 	cr_assert(console_has(d, "idle: spin"));
 	hvctl_close(h);
-	cr_assert_eq(stop_daemon(), 0, "%s", slurp(logpath));
+	cr_assert_eq(stop_daemon(), 0, "%s", harness_read_file(logpath));
 	cr_assert_neq(access(sock, F_OK), 0, "socket left behind");
-	cr_assert(strstr(slurp(logpath), "SIGTERM: stopping"), "%s", slurp(logpath));
-	cr_assert(strstr(slurp(logpath), "domain destroyed: hospes-hv is stopping"), "%s",
-		  slurp(logpath));
-	cr_assert(strstr(slurp(logpath), "stopped"));
+	cr_assert(strstr(harness_read_file(logpath), "SIGTERM: stopping"), "%s", harness_read_file(logpath));
+	cr_assert(strstr(harness_read_file(logpath), "domain destroyed: hospes-hv is stopping"), "%s",
+		  harness_read_file(logpath));
+	cr_assert(strstr(harness_read_file(logpath), "stopped"));
 }
