@@ -84,6 +84,7 @@ include toolstack/stored/stored.mk
 include toolstack/xsclient/xsclient.mk
 include backends/consoled/consoled.mk
 include backends/blkback/blkback.mk
+include backends/netback/netback.mk
 include toolstack/toolstack.mk
 include guest-kernel-patches/nido/nido.mk
 include tests/guests/guests.mk

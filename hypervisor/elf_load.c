@@ -206,7 +206,7 @@ int elf_load(const char *name, const uint8_t *file, size_t size, const struct hv
 			continue;
 		dst = gmem_gpa_ptr(mem, p->paddr, p->memsz);
 		memcpy(dst, file + p->offset, p->filesz);
-		memset(dst + p->filesz, 0, p->memsz - p->filesz);
+		gmem_ram_zero(mem, p->paddr + p->filesz, p->memsz - p->filesz);
 	}
 	return 0;
 }

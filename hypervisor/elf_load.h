@@ -17,8 +17,10 @@ struct elf_image {
 
 /* Validates the whole image (name is the file name used in messages),
  * then copies each PT_LOAD segment to its p_paddr in mem and zeroes its
- * BSS. On error returns -ENOEXEC with a message naming the check in err;
- * guest RAM is untouched then. Pure: no KVM, no file access. */
+ * BSS (gmem_ram_zero: its whole pages cost no host memory until the guest
+ * touches them). On error returns -ENOEXEC with a message naming the check
+ * in err; guest RAM is untouched then. No KVM, no file access but the
+ * RAM's memfd. */
 int elf_load(const char *name, const uint8_t *file, size_t size, const struct hv_mem *mem,
 	     struct elf_image *out, char *err, size_t errlen);
 

@@ -1,6 +1,7 @@
 /* gmem_ram.c: a domain's RAM: one memfd mapped into a reserved host VA
  * range that mirrors the guest-physical address space. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -108,4 +109,31 @@ void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len)
 											  : m->base + gpa;
 	}
 	return NULL;
+}
+
+void gmem_ram_zero(const struct hv_mem *m, uint64_t gpa, uint64_t len)
+{
+	uint8_t *p = gmem_gpa_ptr(m, gpa, len);
+	uint64_t lo = (gpa + HV_PAGE_SIZE - 1) & ~(uint64_t)(HV_PAGE_SIZE - 1);
+	uint64_t hi = (gpa + len) & ~(uint64_t)(HV_PAGE_SIZE - 1);
+	uint64_t off = 0;
+
+	if (!p || !len)
+		return;
+	for (unsigned i = 0; i < m->nr_ranges; i++) {
+		if (gpa >= m->ranges[i].gpa && gpa - m->ranges[i].gpa < m->ranges[i].size) {
+			off += gpa - m->ranges[i].gpa; /* file offset of gpa */
+			break;
+		}
+		off += m->ranges[i].size;
+	}
+	/* A fresh domain's BSS: no host page needs to be allocated for it. */
+	if (hi > lo && m->fd >= 0 &&
+	    fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)(off + (lo - gpa)),
+		      (off_t)(hi - lo)) == 0) {
+		memset(p, 0, lo - gpa);
+		memset(p + (hi - gpa), 0, gpa + len - hi);
+		return;
+	}
+	memset(p, 0, len);
 }

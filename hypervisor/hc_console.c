@@ -19,6 +19,7 @@ static int64_t console_write(struct hv_vcpu *v, uint64_t buf, uint32_t count)
 		if (gmem_copy_from_guest(v, chunk, buf, n))
 			return -XEN_EFAULT;
 		hv_console_write(&v->dom->console, chunk, n);
+		hv_bootacct_console(v);
 		buf += n;
 		count -= n;
 	}

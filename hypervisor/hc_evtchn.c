@@ -89,6 +89,20 @@ static int64_t port_op(struct hv_vcpu *v, uint64_t gva, int (*op)(struct hv_doma
 	return op(v->dom, port);
 }
 
+/* A send on the console ring's port is the domain's console output (boot
+ * accounting, hv_bootacct.h). */
+static int64_t send(struct hv_vcpu *v, uint64_t gva)
+{
+	evtchn_port_t port;
+	int r;
+
+	IN(port);
+	r = evtchn_send(v->dom, port);
+	if (__builtin_expect(v->boot.on, 0) && !r && port && port == v->dom->console_port)
+		hv_bootacct_console(v);
+	return r;
+}
+
 static int64_t bind_vcpu(struct hv_vcpu *v, uint64_t gva)
 {
 	struct evtchn_bind_vcpu b;
@@ -114,7 +128,7 @@ int64_t hc_event_channel_op(struct hv_vcpu *v, const uint64_t arg[PVABI_HYPERCAL
 
 	switch (arg[0]) {
 	case EVTCHNOP_send: /* first: the hot path */
-		return port_op(v, gva, evtchn_send);
+		return send(v, gva);
 	case EVTCHNOP_unmask:
 		return port_op(v, gva, evtchn_unmask);
 	case EVTCHNOP_alloc_unbound:

@@ -13,6 +13,7 @@
 
 #include <pvabi/xen.h>
 
+#include "hv_bootacct.h"
 #include "hv_timer.h"
 
 #define HV_PAGE_SIZE 4096ull
@@ -87,6 +88,10 @@ void gmem_ram_destroy(struct hv_mem *m);
 /* Host pointer for [gpa, gpa + len) if it lies inside one RAM range, else
  * NULL. len 0 is treated as 1. Overflow-safe. */
 void *gmem_gpa_ptr(const struct hv_mem *m, uint64_t gpa, uint64_t len);
+/* Zeroes [gpa, gpa + len), which gmem_gpa_ptr accepts: whole pages are
+ * given back to the memfd (they read as zeros and cost no host memory
+ * until touched), the partial pages at the ends are cleared. */
+void gmem_ram_zero(const struct hv_mem *m, uint64_t gpa, uint64_t len);
 
 /* ---- console output (hv_console.c) ---- */
 
@@ -176,6 +181,10 @@ struct hv_domain {
 	/* Grant tables (gnttab.h): the table, its pins and this domain's
 	 * mappings of others' grants; own locks. Created by hv_domain_init. */
 	struct gnttab *gnttab; /* [I] */
+
+	/* Boot accounting (hv_bootacct.h): build time, and the split of the
+	 * time to the first console output; its own atomics. */
+	struct hv_bootacct boot;
 };
 
 /* One thread per vCPU. regs/sregs point into kvm_run's sync area (or, in
@@ -209,6 +218,7 @@ struct hv_vcpu {
 
 	/* Time (hv_vtime.c): PV clock and timers; [T] = the timer lock. */
 	struct hv_vtime vtime; /* [T] */
+	struct hv_bootacct_vcpu boot; /* [V] boot accounting (hv_bootacct.c) */
 };
 
 /* How hv_smp.c starts a vCPU thread and gets a vCPU out of KVM_RUN. */

@@ -130,6 +130,10 @@ void ctl_dom_info(struct ctl_dom *d, struct hvctl_dominfo *i)
 	i->store_port = dom->store_port;
 	i->console_pfn = dom->console_gpfn; /* console */
 	i->console_port = dom->console_port;
+	i->build_ns = dom->boot.build_ns; /* boot accounting (hv_bootacct.h) */
+	i->boot_console_ns = atomic_load(&dom->boot.console_ns);
+	i->boot_hv_ns = atomic_load(&dom->boot.hv_ns);
+	i->boot_guest_ns = atomic_load(&dom->boot.guest_ns);
 }
 
 static void answer(struct hv_ctl *c, struct ctl_waiter *w, struct ctl_dom *d, int status)

@@ -16,6 +16,10 @@
 
 static int kvm_fd = -1;
 static size_t kvm_run_size;
+/* KVM_GET_SUPPORTED_CPUID, read once: it is the same for every vCPU. */
+static struct kvm_cpuid2 *supported_cpuid;
+
+static int read_supported_cpuid(void);
 
 static int fail(const struct hv_domain *d, const char *what)
 {
@@ -63,6 +67,8 @@ int hv_kvm_open(void)
 	if (r < (int)sizeof(struct kvm_run))
 		return fail(NULL, "KVM_GET_VCPU_MMAP_SIZE");
 	kvm_run_size = (size_t)r;
+	if ((r = read_supported_cpuid()))
+		return r;
 	hv_upcall_use_kvm(); /* events: upcalls through the in-kernel LAPIC */
 	return 0;
 }
@@ -72,6 +78,8 @@ void hv_kvm_close(void)
 	if (kvm_fd >= 0)
 		close(kvm_fd);
 	kvm_fd = -1;
+	free(supported_cpuid);
+	supported_cpuid = NULL;
 }
 
 /* Reads and writes of the hypercall MSR exit to us; all else stays in KVM. */
@@ -144,11 +152,9 @@ static struct kvm_cpuid2 *cpuid_alloc(uint32_t n)
 	return c;
 }
 
-static int set_cpuid(struct hv_vcpu *v)
+static int read_supported_cpuid(void)
 {
-	struct kvm_cpuid2 *sup = NULL, *out = NULL;
-	struct hv_cpuid_params p = { .vcpu_id = v->id, .domid = v->dom->id };
-	int khz, r;
+	struct kvm_cpuid2 *sup = NULL;
 
 	for (uint32_t n = 128;; n *= 2) {
 		free(sup);
@@ -157,10 +163,21 @@ static int set_cpuid(struct hv_vcpu *v)
 		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, sup) == 0)
 			break;
 		if (errno != E2BIG || n >= 4096) {
-			r = fail(v->dom, "KVM_GET_SUPPORTED_CPUID");
-			goto out;
+			free(sup);
+			return fail(NULL, "KVM_GET_SUPPORTED_CPUID");
 		}
 	}
+	supported_cpuid = sup;
+	return 0;
+}
+
+static int set_cpuid(struct hv_vcpu *v)
+{
+	const struct kvm_cpuid2 *sup = supported_cpuid;
+	struct kvm_cpuid2 *out = NULL;
+	struct hv_cpuid_params p = { .vcpu_id = v->id, .domid = v->dom->id };
+	int khz, r;
+
 	khz = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
 	/* No TSC scaling on this KVM: the guest TSC runs at the host's rate. */
 	p.guest_tsc_khz = p.host_tsc_khz = khz > 0 ? (uint32_t)khz : 0;
@@ -171,7 +188,6 @@ static int set_cpuid(struct hv_vcpu *v)
 		goto out;
 	r = ioctl(v->fd, KVM_SET_CPUID2, out) < 0 ? fail(v->dom, "KVM_SET_CPUID2") : 0;
 out:
-	free(sup);
 	free(out);
 	return r;
 }

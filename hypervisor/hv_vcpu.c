@@ -62,9 +62,13 @@ static void vcpu_loop(struct hv_vcpu *v)
 			continue;
 		}
 		hv_upcall_pre_run(v); /* events: a type-2 callback owed to this vCPU */
+		if (__builtin_expect(v->boot.on, 0))
+			hv_bootacct_enter(v);
 		atomic_store_explicit(&v->in_run, true, memory_order_relaxed);
 		r = hv_kvm_run(v);
 		atomic_store_explicit(&v->in_run, false, memory_order_relaxed);
+		if (__builtin_expect(v->boot.on, 0))
+			hv_bootacct_leave(v);
 		atomic_fetch_add_explicit(&v->exits, 1, memory_order_relaxed);
 		if (__builtin_expect(r == 0 && is_hypercall(run), 1)) {
 			/* Fast path: registers come from and go back through the
@@ -111,6 +115,7 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, HV_KICK_SIGNAL);
 	tls_run = v->run;
+	hv_bootacct_thread(v);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	if (hv_smp_take_start(v, &start_regs, &start_sregs) &&
 	    (r = hv_kvm_vcpu_load_start(v, &start_regs, &start_sregs)))

@@ -48,8 +48,11 @@ static void pio(struct hv_vcpu *v)
 		if (run->io.direction == KVM_EXIT_IO_IN)
 			memset(data, 0xe9, n); /* the "port e9 hack" answer */
 		else
-			for (size_t i = 0; i < n; i += run->io.size)
+			for (size_t i = 0; i < n; i += run->io.size) {
 				hv_console_putc(&v->dom->console, (char)data[i]);
+				if (data[i] == '\n') /* the line is out */
+					hv_bootacct_console(v);
+			}
 		return;
 	}
 	/* No devices: reads float high, writes vanish. */

@@ -18,6 +18,17 @@ struct hvctl;
 const char *hvctl_socket_path(const char *path);
 /* Connects to hvctl_socket_path(path). */
 int hvctl_connect(const char *path, struct hvctl **out);
+/* The same, but the connect and every later send or receive on the
+ * connection waits at most timeout_ms (0: no bound) for hospes-hv: a call
+ * that runs out returns -ETIMEDOUT, and the connection then fails every
+ * call with -EPIPE (a late reply would be taken for the next request's);
+ * close it and connect again. A bounded connection is unfit for
+ * hvctl_wait with a longer (or no) timeout. */
+int hvctl_connect_timeout(const char *path, unsigned timeout_ms, struct hvctl **out);
+/* Changes the bound of a connection (e.g. a longer one around a create). */
+int hvctl_set_timeout(struct hvctl *h, unsigned timeout_ms);
+/* true once a call timed out on h (every call now returns -EPIPE). */
+bool hvctl_broken(const struct hvctl *h);
 void hvctl_close(struct hvctl *h);
 /* Message for an error returned by an hvctl_* call. */
 const char *hvctl_strerror(int err);

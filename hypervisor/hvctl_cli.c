@@ -62,6 +62,9 @@ static void print_info(const struct hvctl_dominfo *i)
 	       i->owner_pid, (unsigned long long)i->store_pfn, i->store_port);
 	printf("console_pfn: %llu\nconsole_port: %u\n", (unsigned long long)i->console_pfn,
 	       i->console_port);
+	printf("build_ns: %llu\nboot_console_ns: %llu\nboot_hv_ns: %llu\nboot_guest_ns: %llu\n",
+	       (unsigned long long)i->build_ns, (unsigned long long)i->boot_console_ns,
+	       (unsigned long long)i->boot_hv_ns, (unsigned long long)i->boot_guest_ns);
 }
 
 static int cmd_create(struct hvctl *h, int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -14,7 +15,22 @@
 struct hvctl {
 	int fd;
 	uint32_t next_id;
+	/* a send or receive timed out mid-exchange: a late reply would be taken
+	 * for the next request's, so the connection is not used again */
+	bool broken;
 };
+
+/* Bounds every send and receive on fd (0: none); for an AF_UNIX socket
+ * SO_SNDTIMEO also bounds connect() when the listener's backlog is full. */
+static int set_timeouts(int fd, unsigned timeout_ms)
+{
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		return -errno;
+	return 0;
+}
 
 const char *hvctl_socket_path(const char *path)
 {
@@ -24,6 +40,21 @@ const char *hvctl_socket_path(const char *path)
 }
 
 int hvctl_connect(const char *path, struct hvctl **out)
+{
+	return hvctl_connect_timeout(path, 0, out);
+}
+
+int hvctl_set_timeout(struct hvctl *h, unsigned timeout_ms)
+{
+	return set_timeouts(h->fd, timeout_ms);
+}
+
+bool hvctl_broken(const struct hvctl *h)
+{
+	return h->broken;
+}
+
+int hvctl_connect_timeout(const char *path, unsigned timeout_ms, struct hvctl **out)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct hvctl *h;
@@ -36,8 +67,9 @@ int hvctl_connect(const char *path, struct hvctl **out)
 		return -ENOMEM;
 	h->next_id = 1;
 	if ((h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    (timeout_ms && set_timeouts(h->fd, timeout_ms) < 0) ||
 	    connect(h->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int r = -errno;
+		int r = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
 
 		if (h->fd >= 0)
 			close(h->fd);
@@ -74,6 +106,8 @@ static int send_all(int fd, const void *p, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return -ETIMEDOUT; /* SO_SNDTIMEO */
 		if (n <= 0)
 			return n < 0 ? -errno : -EPIPE;
 		p = (const uint8_t *)p + n;
@@ -101,6 +135,8 @@ static int recv_all(int fd, void *p, size_t len, int *fds, unsigned *nfds)
 		n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return -ETIMEDOUT; /* SO_RCVTIMEO */
 		if (n <= 0)
 			return n < 0 ? -errno : -ECONNRESET;
 		for (struct cmsghdr *c = fds ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c)) {
@@ -132,8 +168,12 @@ int hvctl_call(struct hvctl *h, uint32_t type, const void *payload, uint32_t len
 	unsigned nfds = 0;
 	int r;
 
-	if ((r = send_all(h->fd, &q, sizeof(q))) || (r = send_all(h->fd, payload, len)))
+	if (h->broken)
+		return -EPIPE;
+	if ((r = send_all(h->fd, &q, sizeof(q))) || (r = send_all(h->fd, payload, len))) {
+		h->broken |= r == -ETIMEDOUT;
 		return r;
+	}
 	if ((r = recv_all(h->fd, &a, sizeof(a), got, &nfds)))
 		goto fail;
 	r = -EPROTO;
@@ -155,6 +195,7 @@ int hvctl_call(struct hvctl *h, uint32_t type, const void *payload, uint32_t len
 fail:
 	for (unsigned i = 0; i < nfds; i++)
 		close(got[i]);
+	h->broken |= r == -ETIMEDOUT;
 	return r;
 }
 

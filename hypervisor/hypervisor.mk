@@ -14,6 +14,7 @@ HV_CORE_SRCS := \
 	hypervisor/hv_vtime_evt.c \
 	hypervisor/hc_timer.c \
 	hypervisor/hv_console.c \
+	hypervisor/hv_bootacct.c \
 	hypervisor/gmem_ram.c \
 	hypervisor/gmem_walk.c \
 	hypervisor/gmem.c \
@@ -72,6 +73,8 @@ HV_MAIN_SRCS := \
 HV_CORE_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_CORE_SRCS))
 HV_MAIN_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_MAIN_SRCS))
 UNIT_OBJS_hypervisor := $(HV_CORE_OBJS)
+# libhvctl's bounded connections (connect/send/receive timeouts)
+$(TESTBIN)/unit/hypervisor/test_hvctl_timeout: $(OBJ)/host/hypervisor/hvctl_client.o
 
 # XENVER_changeset reports the git revision hospes-hv was built from.
 HV_CHANGESET := $(shell git rev-parse --short=12 HEAD 2>/dev/null)

@@ -8,6 +8,7 @@ PVABI_SRCS := \
 	pvabi/src/arch/x86_64/upcall.S \
 	pvabi/src/events.c \
 	pvabi/src/events_cpu.c \
+	pvabi/src/evtchn_wait.c \
 	pvabi/src/start.c \
 	pvabi/src/cmdline.c \
 	pvabi/src/hypercall.c \

@@ -18,6 +18,7 @@
 #include "xbb.h"
 
 struct hvctl;
+struct bctl_config;
 
 #define BB_PAGE 4096u
 /* Advertised limits (SPEC.md §18.1). */
@@ -146,7 +147,8 @@ void bb_io_drain(struct bb_dev *d);
 /* Devices with a protocol error are dropped here, outside callbacks. */
 void bb_io_defer_fail(struct bb_dev *d, const char *why);
 
-/* bb_stats.c */
+/* bb_stats.c (and the control socket's per-device counters) */
+extern const struct bctl_config bb_ctl_config;
 void bb_stats_init(void);
 void bb_stats_stop(void);
 void bb_stats_write(struct bb_dev *d);

@@ -49,15 +49,17 @@ static int probe(struct xbb_dev *x)
 		goto out;
 	}
 	if (params[0] != '/') {
-		xbb_log((int)x->domid, "vbd %u: params is not an absolute path", x->devid);
+		snprintf(x->error, sizeof(x->error), "params is not an absolute path");
+		xbb_log((int)x->domid, "vbd %u: %s", x->devid, x->error);
 		goto out;
 	}
 	d->readonly = xbb_be_read(x, XENBUS_KEY_MODE, &mode) == 0 && mode[0] == 'r';
 	d->img_fd = open(params, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (d->img_fd < 0 || fstat(d->img_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		r = d->img_fd < 0 ? -errno : -EINVAL;
-		xbb_log((int)x->domid, "vbd %u: image %s: %s", x->devid, params,
-			d->img_fd < 0 ? strerror(errno) : "not a regular file");
+		snprintf(x->error, sizeof(x->error), "image %.40s: %s", params,
+			 d->img_fd < 0 ? strerror(-r) : "not a regular file");
+		xbb_log((int)x->domid, "vbd %u: %s", x->devid, x->error);
 		goto out;
 	}
 	d->sectors = (uint64_t)st.st_size / BLKIF_SECTOR_SIZE;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bb.h"
+#include "bctl.h"
 
 uv_loop_t *bb_loop;
 const char *bb_state_dir, *bb_hv_socket;
@@ -20,13 +21,14 @@ static void usage(FILE *f)
 		   "                      [--xs-socket PATH]\n"
 		   "Serves the PV block devices under /local/domain/0/backend/vbd in\n"
 		   "xenstore from the raw image files their params name. Per-device\n"
-		   "counters go to DIR/vbd-<domid>-<devid>.stats. --socket is reserved\n"
-		   "for a control interface (accepted, not used yet).\n");
+		   "counters go to DIR/vbd-<domid>-<devid>.stats. --socket serves the\n"
+		   "backend control protocol (status, devices) to root.\n");
 }
 
 static void on_signal(uv_signal_t *s, int sig)
 {
 	xbb_log(-1, "signal %d: draining and exiting", sig);
+	bctl_stop();
 	xbb_stop(); /* disconnects every device: in-flight I/O is answered */
 	bb_io_stop();
 	bb_stats_stop();
@@ -91,6 +93,9 @@ int main(int argc, char **argv)
 	uv_signal_start(&sig_int, on_signal, SIGINT);
 	bb_stats_init();
 	if (xbb_start(bb_loop, xs_socket, &bb_vbd_ops) < 0)
+		return 1;
+	/* after xbb: a client asking "status" then sees a serving daemon */
+	if (sock_path && bctl_start(bb_loop, sock_path, &bb_ctl_config) < 0)
 		return 1;
 	xbb_log(-1, "ready");
 	uv_run(bb_loop, UV_RUN_DEFAULT);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bb.h"
+#include "bctl.h"
 
 #define BB_STATS_MS 100
 
@@ -36,6 +37,32 @@ void bb_stats_write(struct bb_dev *d)
 	if (fclose(f) == 0)
 		rename(tmp, d->stats_path);
 }
+
+/* A device's counters on the control socket's "devices" lines. */
+static void ctl_counters(struct xbb_dev *x, struct bctl_line *l)
+{
+	const struct bb_dev *d = x->priv;
+
+	if (!d)
+		return;
+	bctl_line_putu(l, "sectors", d->sectors);
+	bctl_line_putu(l, "reqs", d->st.reqs);
+	bctl_line_putu(l, "reads", d->st.reads);
+	bctl_line_putu(l, "writes", d->st.writes);
+	bctl_line_putu(l, "flushes", d->st.flushes);
+	bctl_line_putu(l, "discards", d->st.discards);
+	bctl_line_putu(l, "indirect", d->st.indirect);
+	bctl_line_putu(l, "errors", d->st.errors);
+	bctl_line_putu(l, "bytes_read", d->st.bytes_read);
+	bctl_line_putu(l, "bytes_written", d->st.bytes_written);
+	bctl_line_putu(l, "persistent_hits", d->st.persistent_hits);
+	bctl_line_putu(l, "connects", d->st.connects);
+}
+
+const struct bctl_config bb_ctl_config = {
+    .name = "hospes-blkback",
+    .counters = ctl_counters,
+};
 
 /* bb_ring_flush marks devices dirty; the timer writes those. */
 static void on_timer(uv_timer_t *t)

@@ -1,7 +1,10 @@
 # blkback: hospes-blkback, the PV block backend daemon (libuv + io_uring),
 # and backends/common, the backend half of the xenbus handshake it uses.
 
-XBB_SRCS := backends/common/xbb_log.c backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c
+XBB_SRCS := backends/common/xbb_log.c backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c \
+	backends/common/bctl_proto.c backends/common/bctl_server.c
+# The control socket's client half (hospesd links it).
+BCTL_CLIENT_OBJS := $(OBJ)/host/backends/common/bctl_client.o $(OBJ)/host/backends/common/bctl_proto.o
 BLKBACK_SRCS := \
 	backends/blkback/bb_main.c \
 	backends/blkback/bb_dev.c \
@@ -24,5 +27,9 @@ $(BIN)/hospes-blkback: $(BLKBACK_OBJS) $(XBB_OBJS) $(XSCLIENT_LIB) $(HVCTL_LIB)
 
 ALL_HOST_PROGS += $(BIN)/hospes-blkback
 UNIT_OBJS_blkback := $(OBJ)/host/backends/blkback/bb_check.o $(OBJ)/host/backends/common/xbb_keys.o \
-	$(OBJ)/host/backends/common/xbb_log.o
+	$(OBJ)/host/backends/common/xbb_log.o $(OBJ)/host/backends/common/bctl_proto.o
 $(OBJ)/host/tests/unit/blkback/%.o: HOST_CFLAGS += -Ibackends/blkback -Ibackends/common $(LIBUV_CFLAGS)
+
+# hospesd asks hospes-blkback's control socket whether it is up.
+$(BIN)/hospesd: $(BCTL_CLIENT_OBJS)
+$(OBJ)/host/toolstack/hospesd/hd_super.o: HOST_CFLAGS += -Ibackends/common

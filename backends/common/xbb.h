@@ -44,19 +44,32 @@ struct xbb_dev {
 	bool broken;	/* probe failed: stays Closed until removed */
 	bool seen;	/* scan bookkeeping */
 	bool fe_dirty;	/* a frontend state event is pending */
+	unsigned fe_events; /* frontend state watch events (the first is the
+			     * watch's own): a stale frontend writing its
+			     * state again has re-initialised */
+	bool be_dirty;	/* the toolstack wrote online or state */
+	bool closing;	/* the toolstack detaches it (online 0, state
+			 * Closing): Closed once the frontend let go, never
+			 * InitWait again */
+	char error[96]; /* the last reason it was dropped ("" none) */
 	void *priv;	/* the device class's state */
 };
 
 struct xbb_ops {
 	const char *type;	 /* "vbd" */
 	unsigned max_ring_order; /* advertised as max-ring-page-order */
+	/* The class has its own ring keys (vif: tx-ring-ref, rx-ring-ref):
+	 * xbb neither parses ring-ref nor advertises max-ring-page-order, and
+	 * connect gets k == NULL (it reads the frontend's keys itself). */
+	bool own_ring_keys;
 	/* New device: read class keys, open resources, write feature keys
 	 * (the state key is written by xbb). -EAGAIN: keys missing, the
 	 * directory is still being written (tried again on the next event);
 	 * other <0: the device is set Closed. */
 	int (*probe)(struct xbb_dev *d);
 	/* The frontend is Initialised: map the ring, bind the port, write the
-	 * keys the frontend needs before Connected. <0: Closed. */
+	 * keys the frontend needs before Connected. <0: Closed. k is NULL
+	 * with own_ring_keys. */
 	int (*connect)(struct xbb_dev *d, const struct xbb_ring_keys *k);
 	/* Finish in-flight work, unmap, unbind (only after a connect). */
 	void (*disconnect)(struct xbb_dev *d);
@@ -71,6 +84,8 @@ int xbb_start(uv_loop_t *loop, const char *xs_socket, const struct xbb_ops *ops)
 void xbb_stop(void);
 /* Closes the xenstore connection (after the loop ended). */
 void xbb_close(void);
+/* Every device followed, a list through ->next (for the control socket). */
+struct xbb_dev *xbb_devices(void);
 
 /* A protocol error on a connected device (e.g. ring overflow): it is
  * disconnected, "error" written, state Closed; logged with the reason. */

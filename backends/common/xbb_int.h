@@ -18,5 +18,9 @@ void xbb_set_state(struct xbb_dev *d, int st);
 void xbb_disconnect(struct xbb_dev *d);
 /* Re-reads the frontend's state and follows it. */
 void xbb_fe_changed(struct xbb_dev *d);
+/* Re-reads the toolstack's online and state keys: detach. */
+void xbb_be_changed(struct xbb_dev *d);
+/* online = 0 and state = Closing: the toolstack detaches the device. */
+bool xbb_detach_requested(struct xbb_dev *d);
 
 #endif

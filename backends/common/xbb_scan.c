@@ -70,6 +70,14 @@ static void add_dev(unsigned domid, unsigned devid)
 	free(fid);
 	d->next = devs;
 	devs = d;
+	/* detached before we looked (or while we were down): nothing to serve */
+	if (xbb_detach_requested(d)) {
+		d->closing = true;
+		xbb_set_state(d, XenbusStateClosed);
+		xbb_log((int)domid, "%s %u: detach requested before it was served: Closed",
+			xbb_ops->type, devid);
+		return;
+	}
 	r = xbb_ops->probe(d);
 	if (r == -EAGAIN) { /* class keys not written yet: next event retries */
 		devs = d->next;
@@ -79,12 +87,17 @@ static void add_dev(unsigned domid, unsigned devid)
 		return;
 	}
 	if (r < 0) {
-		xbb_log((int)domid, "%s %u: probe failed", xbb_ops->type, devid);
-		xbb_be_write(d, "error", "probe failed");
+		/* the class may have said why */
+		if (!d->error[0])
+			snprintf(d->error, sizeof(d->error), "probe failed");
+		xbb_log((int)domid, "%s %u: probe failed: %s", xbb_ops->type, devid, d->error);
+		xbb_be_write(d, "error", "%s", d->error);
 		d->broken = true;
 		xbb_set_state(d, XenbusStateClosed);
 	} else {
-		xbb_be_write(d, XENBUS_KEY_MAX_RING_PAGE_ORDER, "%u", xbb_ops->max_ring_order);
+		if (!xbb_ops->own_ring_keys)
+			xbb_be_write(d, XENBUS_KEY_MAX_RING_PAGE_ORDER, "%u",
+				     xbb_ops->max_ring_order);
 		/* A frontend already Connected is using a ring of a previous
 		 * backend: it must re-initialise before we connect. */
 		if (xbb_fe_read(d, XENBUS_KEY_STATE, &fst) == 0 &&
@@ -102,11 +115,14 @@ static void add_dev(unsigned domid, unsigned devid)
 }
 
 /* The toolstack removed and wrote the directory again (e.g. a new domain
- * with the same id) between two looks: the state key is no longer ours. */
+ * with the same id) between two looks: the state key is no longer ours.
+ * Closing is the toolstack's detach request, not a new directory (whose
+ * state starts at Initialising). */
 static bool recreated(struct xbb_dev *d)
 {
 	char *v = NULL;
-	bool r = xbb_be_read(d, XENBUS_KEY_STATE, &v) < 0 || xbb_parse_num(v, 8) != d->state;
+	long long st = xbb_be_read(d, XENBUS_KEY_STATE, &v) < 0 ? -1 : xbb_parse_num(v, 8);
+	bool r = st != d->state && st != XenbusStateClosing;
 
 	free(v);
 	return r;
@@ -158,6 +174,22 @@ static void scan(void)
 	}
 }
 
+/* The toolstack's online or state key of a known device: a detach? */
+static void mark_be(const char *path)
+{
+	unsigned domid, devid;
+	int used = 0;
+	struct xbb_dev *d;
+	const char *key;
+
+	if (sscanf(path + root_len, "/%u/%u%n", &domid, &devid, &used) != 2 ||
+	    path[root_len + used] != '/' || !(d = find(domid, devid)))
+		return;
+	key = path + root_len + used + 1;
+	if (!strcmp(key, XENBUS_KEY_ONLINE) || !strcmp(key, XENBUS_KEY_STATE))
+		d->be_dirty = true;
+}
+
 /* Events about keys below a known device's directory are our own writes
  * or class keys: no rescan. Everything else may add or remove devices. */
 static bool needs_scan(const char *path)
@@ -182,10 +214,14 @@ static void on_xs(uv_poll_t *p, int status, int events)
 	while ((r = xsc_read_watch(xbb_xs, &ev, 0)) == 0) {
 		if (!strcmp(ev->token, XBB_TOKEN_BE)) {
 			rescan |= needs_scan(ev->path);
+			if (!strncmp(ev->path, root, root_len))
+				mark_be(ev->path);
 		} else if (!strcmp(ev->token, XBB_TOKEN_FE)) {
 			for (struct xbb_dev *d = devs; d; d = d->next)
-				if (!strcmp(d->fe_state_path, ev->path))
+				if (!strcmp(d->fe_state_path, ev->path)) {
 					d->fe_dirty = true;
+					d->fe_events++;
+				}
 		}
 		free(ev);
 	}
@@ -199,6 +235,12 @@ static void on_xs(uv_poll_t *p, int status, int events)
 	 * replaced before its (new) frontend's state is acted on. */
 	if (rescan)
 		scan();
+	for (struct xbb_dev *d = devs; d; d = d->next) {
+		if (d->be_dirty) {
+			d->be_dirty = false;
+			xbb_be_changed(d);
+		}
+	}
 	for (struct xbb_dev *d = devs; d; d = d->next) {
 		if (d->fe_dirty) {
 			d->fe_dirty = false;
@@ -246,6 +288,11 @@ void xbb_stop(void)
 	}
 	uv_poll_stop(&xs_poll);
 	uv_close((uv_handle_t *)&xs_poll, NULL);
+}
+
+struct xbb_dev *xbb_devices(void)
+{
+	return devs;
 }
 
 void xbb_close(void)

@@ -71,7 +71,7 @@ void xbb_set_state(struct xbb_dev *d, int st)
 	int r = xbb_be_write(d, XENBUS_KEY_STATE, "%d", st);
 
 	if (r < 0)
-		xbb_log((int)d->domid, "vbd %u: writing state %d: %s", d->devid, st,
+		xbb_log((int)d->domid, "%s %u: writing state %d: %s", xbb_ops->type, d->devid, st,
 			xsc_strerror(r));
 	d->state = st;
 }
@@ -87,6 +87,7 @@ void xbb_disconnect(struct xbb_dev *d)
 void xbb_fail(struct xbb_dev *d, const char *why)
 {
 	xbb_log((int)d->domid, "%s %u dropped: %s", xbb_ops->type, d->devid, why);
+	snprintf(d->error, sizeof(d->error), "%s", why);
 	xbb_disconnect(d);
 	xbb_be_write(d, "error", "%s", why);
 	xbb_set_state(d, XenbusStateClosed);
@@ -113,9 +114,11 @@ static const char *fe_get(void *arg, const char *key)
 static void connect_dev(struct xbb_dev *d)
 {
 	struct fe_keys fk = {.d = d};
-	struct xbb_ring_keys k;
+	struct xbb_ring_keys k = {0};
 	const char *why = NULL;
-	int r = xbb_parse_ring_keys(fe_get, &fk, xbb_ops->max_ring_order, &k, &why);
+	int r = xbb_ops->own_ring_keys
+		    ? 0
+		    : xbb_parse_ring_keys(fe_get, &fk, xbb_ops->max_ring_order, &k, &why);
 
 	for (unsigned i = 0; i < fk.n; i++)
 		free(fk.val[i]);
@@ -123,14 +126,18 @@ static void connect_dev(struct xbb_dev *d)
 		xbb_fail(d, why);
 		return;
 	}
-	if ((r = xbb_ops->connect(d, &k)) < 0) {
+	if ((r = xbb_ops->connect(d, xbb_ops->own_ring_keys ? NULL : &k)) < 0) {
 		xbb_fail(d, "connect failed");
 		return;
 	}
 	d->connected = true;
 	xbb_set_state(d, XenbusStateConnected);
-	xbb_log((int)d->domid, "%s %u connected (ring order %u, port %u%s)", xbb_ops->type,
-		d->devid, k.order, k.port, k.persistent ? ", persistent grants" : "");
+	if (xbb_ops->own_ring_keys)
+		xbb_log((int)d->domid, "%s %u connected", xbb_ops->type, d->devid);
+	else
+		xbb_log((int)d->domid, "%s %u connected (ring order %u, port %u%s)",
+			xbb_ops->type, d->devid, k.order, k.port,
+			k.persistent ? ", persistent grants" : "");
 }
 
 /* The frontend's state changed (or may have): follow it. */
@@ -144,6 +151,18 @@ void xbb_fe_changed(struct xbb_dev *d)
 	free(v);
 	if (d->broken)
 		return;
+	if (d->closing) {
+		/* detach: a frontend holding a ring lets go first (Closing,
+		 * Closed, gone); one without a ring has nothing to let go */
+		if (st == XenbusStateInitialised || st == XenbusStateConnected)
+			return;
+		if (d->state != XenbusStateClosed) {
+			xbb_disconnect(d);
+			xbb_set_state(d, XenbusStateClosed);
+			xbb_log((int)d->domid, "%s %u: Closed for detach", xbb_ops->type, d->devid);
+		}
+		return;
+	}
 	switch (st) {
 	case XenbusStateInitialising:
 		d->stale = false;
@@ -160,8 +179,14 @@ void xbb_fe_changed(struct xbb_dev *d)
 			connect_dev(d);
 		break;
 	case XenbusStateConnected:
-		if (d->state == XenbusStateInitWait && !d->stale)
+		/* A frontend that goes straight to Connected (Linux's netfront)
+		 * may write Initialising and Connected faster than we look:
+		 * a second event means it wrote its state again, so its ring
+		 * keys are new. */
+		if (d->state == XenbusStateInitWait && (!d->stale || d->fe_events > 1)) {
+			d->stale = false;
 			connect_dev(d);
+		}
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -176,4 +201,36 @@ void xbb_fe_changed(struct xbb_dev *d)
 	default:
 		break;
 	}
+}
+
+/* Detach, the Xen way: the toolstack writes online = 0 and state Closing,
+ * then waits for Closed (which the frontend's letting go leads to) before
+ * it removes the directories. */
+bool xbb_detach_requested(struct xbb_dev *d)
+{
+	char *on = NULL, *st = NULL;
+	bool detach;
+
+	xbb_be_read(d, XENBUS_KEY_ONLINE, &on);
+	xbb_be_read(d, XENBUS_KEY_STATE, &st);
+	detach = on && !strcmp(on, "0") && xbb_parse_num(st, 8) == XenbusStateClosing;
+	free(on);
+	free(st);
+	return detach;
+}
+
+/* Our own state writes land here too: they are not a detach. */
+void xbb_be_changed(struct xbb_dev *d)
+{
+	if (d->closing || !xbb_detach_requested(d))
+		return;
+	d->closing = true;
+	xbb_log((int)d->domid, "%s %u: detach requested (online 0, Closing)", xbb_ops->type,
+		d->devid);
+	if (d->broken) { /* never served: nothing to drain */
+		xbb_set_state(d, XenbusStateClosed);
+		return;
+	}
+	d->state = XenbusStateClosing; /* the key's value now (see recreated) */
+	xbb_fe_changed(d);
 }

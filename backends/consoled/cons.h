@@ -53,6 +53,12 @@ struct cons_client {
 extern uv_loop_t *cons_loop;
 extern const char *cons_state_dir, *cons_hv_socket, *cons_xs_socket;
 extern size_t cons_client_buffer;
+/* cons_auth.c: --group NAME (NULL: owner and root only) */
+extern const char *cons_group;
+int cons_auth_init(void);
+int cons_auth_socket(const char *path);
+/* 0 if the peer of fd may attach, else -EACCES (logged). */
+int cons_auth_peer(int fd);
 
 
 /* cons_dom.c */

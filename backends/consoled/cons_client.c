@@ -229,6 +229,12 @@ static void on_connection(uv_stream_t *srv, int status)
 	uv_send_buffer_size((uv_handle_t *)&c->pipe, &(int){ (int)cons_client_buffer });
 	c->next = clients;
 	clients = c;
+	uv_os_fd_t fd;
+
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) < 0 || cons_auth_peer(fd) < 0) {
+		finish(c, -EACCES); /* STATUS -EACCES, then closed */
+		return;
+	}
 	c->reading = true;
 	uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
 }
@@ -242,10 +248,8 @@ int cons_client_listen(const char *path)
 	    (r = uv_pipe_bind(&server, path)) < 0 ||
 	    (r = uv_listen((uv_stream_t *)&server, 64, on_connection)) < 0)
 		return r;
-	/* Console access is dom0's: owner only. */
-	if (chmod(path, 0600) < 0)
-		return -errno;
-	return 0;
+	/* Console access is dom0's: owner only, or --group's members too. */
+	return cons_auth_socket(path);
 }
 
 void cons_client_close_all(void)

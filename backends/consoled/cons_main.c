@@ -18,11 +18,13 @@ static uv_signal_t sig_term, sig_int;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hospes-consoled [--socket PATH] --state-dir DIR [--hv-socket PATH]\n"
-		   "                       [--xs-socket PATH] [--client-buffer BYTES]\n"
+		   "                       [--xs-socket PATH] [--client-buffer BYTES] [--group NAME]\n"
 		   "Serves the PV consoles of the domains in xenstore: logs each to\n"
 		   "DIR/console-<domid>.log and lets clients (hospes-console) attach.\n"
 		   "--client-buffer: output queued for one client before it is dropped\n"
-		   "as too slow (default 262144, at least 4096).\n");
+		   "as too slow (default 262144, at least 4096).\n"
+		   "--group: its members may attach too (socket mode 0660; default: root\n"
+		   "and the daemon's user only).\n");
 }
 
 static void on_signal(uv_signal_t *s, int sig)
@@ -56,6 +58,8 @@ static int parse(int argc, char **argv)
 			cons_hv_socket = v;
 		else if (!strcmp(a, "--xs-socket"))
 			cons_xs_socket = v;
+		else if (!strcmp(a, "--group"))
+			cons_group = v;
 		else if (!strcmp(a, "--client-buffer")) {
 			char *end;
 			unsigned long long b = strtoull(v, &end, 10);
@@ -98,6 +102,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	cons_auth_init();
 	cons_loop = uv_default_loop();
 	if ((r = cons_client_listen(sock_path)) < 0) {
 		xbb_log(-1, "cannot listen on %s: %s", sock_path, uv_strerror(r));

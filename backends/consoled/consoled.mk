@@ -8,6 +8,7 @@ CONSOLED_SRCS := \
 	backends/consoled/cons_ring.c \
 	backends/consoled/cons_client.c \
 	backends/consoled/cons_xs.c \
+	backends/consoled/cons_auth.c \
 	backends/consoled/cons_proto.c
 CONSCLIENT_SRCS := backends/consoled/cons_attach.c backends/consoled/cons_proto.c \
 	backends/consoled/cons_session.c

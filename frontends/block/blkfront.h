@@ -92,6 +92,7 @@ struct blkfront {
 	struct blkfront_done late[BLKFRONT_MAX_IDS];
 	uint32_t nlate;
 	struct blkfront_stats st;
+	int closed; /* blkfront_close ran: detached, unusable */
 };
 
 /* Connects device dir (e.g. "device/vbd/51712"): xenbus handshake, ring
@@ -134,6 +135,12 @@ int blkfront_check(struct blkfront *bf);
 int blkfront_io(struct blkfront *bf, unsigned int op, uint64_t sector, uint64_t nsect, void *buf);
 /* Synchronous flush / discard. */
 int blkfront_sync_op(struct blkfront *bf, unsigned int op, uint64_t sector, uint32_t nsect);
+
+/* The backend is Closing (the toolstack detaches the disk): writes
+ * Closed and lets the ring go; the device is then unusable. check and
+ * wait do it themselves when they see Closing; an idle kernel calls it
+ * when it sees be_state Closing. -ENODEV (or the state write's error). */
+int blkfront_close(struct blkfront *bf);
 
 /* Requests put on any ring since init (re-issues included). */
 static inline uint64_t blkfront_requests(const struct blkfront *bf)

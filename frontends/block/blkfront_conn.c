@@ -114,9 +114,12 @@ int blkfront_connect(struct blkfront *bf)
 		unsigned int order;
 		uint64_t max;
 
-		r = pvabi_xenbus_front_wait(&bf->xb, BIT(XenbusStateInitWait));
+		r = pvabi_xenbus_front_wait(&bf->xb,
+					    BIT(XenbusStateInitWait) | BIT(XenbusStateClosing));
 		if (r < 0)
 			return r;
+		if (r == XenbusStateClosing) /* detached before it connected */
+			return blkfront_close(bf);
 		max = pvabi_xenbus_front_be_num(&bf->xb, XENBUS_KEY_MAX_RING_PAGE_ORDER, 0);
 		order = bf->want_order < max ? bf->want_order : (unsigned int)max;
 		if ((r = ring_setup(bf, order)))
@@ -132,6 +135,8 @@ int blkfront_connect(struct blkfront *bf)
 			return r;
 		if (r == XenbusStateConnected)
 			break;
+		if (r == XenbusStateClosing)
+			return blkfront_close(bf);
 		/* The backend gave up on this ring: start over with a new one. */
 		ring_drop(bf);
 		if ((r = pvabi_xenbus_front_set_state(&bf->xb, XenbusStateInitialising)))
@@ -230,4 +235,21 @@ int blkfront_reconnect(struct blkfront *bf)
 	blkfront_push(bf);
 	bf->st.reconnects++;
 	return 0;
+}
+
+/* The backend is Closing: the toolstack detaches the disk (a backend that
+ * merely failed goes Closed instead, and is reconnected). The frontend
+ * lets go: Closed, ring revoked (a page the backend still maps is
+ * abandoned), no more watch. Requests not answered stay unanswered. */
+int blkfront_close(struct blkfront *bf)
+{
+	int r;
+
+	if (bf->closed) /* once: the directory may be gone by now */
+		return -XEN_ENODEV;
+	r = pvabi_xenbus_front_set_state(&bf->xb, XenbusStateClosed);
+	ring_drop(bf);
+	pvabi_xenbus_unwatch(bf->xb.be_state_path, bf->xb.token);
+	bf->closed = 1;
+	return r < 0 ? r : -XEN_ENODEV;
 }

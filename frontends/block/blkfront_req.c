@@ -25,6 +25,10 @@ int blkfront_check(struct blkfront *bf)
 
 	if (st < 0)
 		return st;
+	if (bf->closed)
+		return -XEN_ENODEV;
+	if (st == XenbusStateClosing)
+		return blkfront_close(bf);
 	return st == XenbusStateConnected ? 0 : blkfront_reconnect(bf);
 }
 
@@ -34,6 +38,10 @@ int blkfront_wait(struct blkfront *bf)
 
 	if (bf->nlate || (bf->conn.area && blkif_front_final_check(&bf->ring)))
 		return 0;
+	if (bf->closed)
+		return -XEN_ENODEV;
+	if (bf->xb.be_state == XenbusStateClosing)
+		return blkfront_close(bf);
 	if (bf->xb.be_state != XenbusStateConnected) /* seen during other requests */
 		return blkfront_reconnect(bf);
 	bf->st.waits++;
@@ -41,6 +49,8 @@ int blkfront_wait(struct blkfront *bf)
 	    (st = pvabi_xenbus_front_poll(&bf->xb)) != XenbusStateConnected) {
 		if (st < 0)
 			return st;
+		if (st == XenbusStateClosing)
+			return blkfront_close(bf);
 		return blkfront_reconnect(bf);
 	}
 	return 0;

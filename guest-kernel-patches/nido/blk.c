@@ -21,6 +21,8 @@ static int heap_init(void)
 	const struct pvabi_boot *b = pvabi_boot_info();
 	uint64_t start = (b->image_end + PAGE - 1) & ~(PAGE - 1);
 
+	if (heap_end)
+		return 0; /* already set up (the network device shares the heap) */
 	for (uint32_t i = 0; i < b->memmap_entries; i++) {
 		const struct hvm_memmap_table_entry *e = &b->memmap[i];
 
@@ -89,7 +91,25 @@ static const struct fe_os nido_fe_os = {
 
 void *nido_blk_alloc(unsigned int order)
 {
+	if (heap_init())
+		return NULL;
 	return os_alloc_pages(NULL, order);
+}
+
+/* Between shell commands: a disk the toolstack detaches (backend
+ * Closing) is let go (frontend Closed); the next blk-* command looks for
+ * a disk again. */
+void nido_blk_idle(void)
+{
+	if (dev_state <= 0)
+		return;
+	pvabi_xenbus_dispatch(); /* events queued while a command waited for a reply */
+	/* closed already if a command saw Closing first */
+	if (!dev.closed && dev.xb.be_state != XenbusStateClosing)
+		return;
+	blkfront_close(&dev);
+	dev_state = 0;
+	pvabi_printf("blk: %s closed: the backend is closing (detach)\n", dev.xb.dir);
 }
 
 /* Connects the first device under device/vbd (or blk-dev=ID) on first

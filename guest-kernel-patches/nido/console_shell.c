@@ -2,6 +2,7 @@
  * blocks on the console port until input arrives (no polling), echoes what
  * it reads and runs each line like a script= command. */
 #include "nido.h"
+#include "nido_blk.h"
 
 #define LINE_MAX 256
 
@@ -83,6 +84,9 @@ void nido_console_shell(const struct pvabi_boot *boot)
 			return;
 		}
 		if (n == 0) {
+			/* a disk being detached; checked before sleeping, since
+			 * an event queued during the last command wakes nobody */
+			nido_blk_idle();
 			nido_input_wait(); /* console input or control/shutdown */
 			if (nido_control_requested() >= 0)
 				return;

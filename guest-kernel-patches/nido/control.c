@@ -5,6 +5,7 @@
  * store port at once (one SCHEDOP_poll), so a request is seen while idle
  * without any polling loop. */
 #include "nido.h"
+#include "nido_net.h"
 
 static int watching;
 static volatile int requested = -1; /* SHUTDOWN_* once asked */
@@ -69,9 +70,10 @@ int nido_control_requested(void)
  * rings are looked at again, so nothing that arrives later is missed. */
 void nido_input_wait(void)
 {
-	uint32_t ports[2] = { cons_port, store_port };
-	struct sched_poll p = { .nr_ports = 2 };
+	uint32_t ports[3] = { cons_port, store_port, nido_net_port() };
+	struct sched_poll p = { .nr_ports = ports[2] ? 3 : 2 };
 	struct shared_info *s = pvabi_shared_info();
+	int net = nido_net_dev() != NULL; /* its port is 0 while reconnecting */
 
 	if (!watching || !cons_port) {
 		pvabi_console_wait();
@@ -81,13 +83,18 @@ void nido_input_wait(void)
 	 * queued with its port already cleared: deliver it before sleeping. */
 	if (pvabi_xenbus_dispatch() > 0 && requested >= 0)
 		return;
+	/* The network device is served while the shell is idle. */
+	if ((net && nido_net_busy()) || requested >= 0)
+		return;
 	p.ports = ports;
 	if (pvabi_sched_op(SCHEDOP_poll, &p) < 0)
 		pvabi_sched_op(SCHEDOP_yield, NULL);
-	for (int i = 0; i < 2; i++)
+	for (unsigned int i = 0; i < p.nr_ports; i++)
 		__atomic_fetch_and(&s->evtchn_pending[ports[i] / 64], ~(1ull << (ports[i] % 64)),
 				   __ATOMIC_SEQ_CST);
 	pvabi_xenbus_dispatch();
+	if (net)
+		nido_net_service();
 }
 
 void nido_control_leave(void)

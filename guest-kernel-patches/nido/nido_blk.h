@@ -6,6 +6,8 @@
 
 /* The connected disk (connects on first call; NULL if there is none). */
 struct blkfront *nido_blk_dev(void);
+/* Follows a detach of the connected disk while the shell is idle. */
+void nido_blk_idle(void);
 /* 2^order pages from the bump heap above the image (contents undefined). */
 void *nido_blk_alloc(unsigned int order);
 /* ns spent asleep in the glue's wait (for the benchmark's guest time). */

@@ -2,6 +2,7 @@
  * script=, which takes the rest of the line; commands are separated by
  * ';'. Interactive input over the console ring is console_shell.c. */
 #include "nido.h"
+#include "nido_net.h"
 
 static const char *skip_spaces(const char *s)
 {
@@ -33,7 +34,9 @@ static void cmd_help(void)
 		     "ring-serve N; ring-client DOMID REF PORT N; xs-read PATH; xs-write PATH VALUE; "
 		     "xs-ls PATH; xs-watch PATH N; xs-bench N; blk-info; blk-write SEED START COUNT; "
 		     "blk-read START COUNT; blk-verify SEED START COUNT; blk-flush; blk-discard START COUNT; "
-		     "blk-bench seq|rand read|write BS QD N[s]; help; poweroff\n");
+		     "blk-bench seq|rand read|write BS QD N[s]; net-up A.B.C.D/P; net-info; "
+		     "net-ping A.B.C.D COUNT; net-serve SECONDS; net-udp-send A.B.C.D PORT SIZE COUNT; "
+		     "help; poweroff\n");
 }
 
 /* Runs one command (cmd is NUL-terminated, without the ';'). Returns 1
@@ -58,7 +61,13 @@ int nido_shell_run(const struct pvabi_boot *boot, char *cmd)
 		pvabi_printf("%s\n", arg);
 	} else if (!strcmp(cmd, "sleep")) {
 		unsigned long ms = number(arg);
-		uint64_t ns = nido_sleep_ms(ms);
+		uint64_t t0 = pvabi_time_ns(), ns;
+
+		if (nido_net_dev()) /* the network is served while asleep */
+			nido_net_sleep(ms);
+		else
+			nido_sleep_ms(ms);
+		ns = pvabi_time_ns() - t0;
 
 		pvabi_printf("sleep %lu: %lu us\n", ms, ns / 1000);
 	} else if (!strcmp(cmd, "time")) {
@@ -84,6 +93,8 @@ int nido_shell_run(const struct pvabi_boot *boot, char *cmd)
 		/* xenstore: xs.c */
 	} else if (nido_blk_command(cmd, arg)) {
 		/* disk: blk_cmd.c */
+	} else if (nido_net_command(cmd, arg)) {
+		/* network: net_cmd.c */
 	} else if (!strcmp(cmd, "help")) {
 		cmd_help();
 	} else if (!strcmp(cmd, "poweroff")) {

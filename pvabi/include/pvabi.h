@@ -3,8 +3,9 @@
  * <stdarg.h>. Errors are negative Xen errno values (pvabi/errno.h).
  *
  * Life cycle: the PVH entry stub (boot.S) enters long mode on static,
- * identity-mapped page tables (first 4 GiB, 2 MiB pages), clears BSS and
- * calls pvabi_start(), which installs the exception table, finds the
+ * identity-mapped page tables (first 4 GiB, 2 MiB pages), switches to the
+ * boot stack (BSS arrives zeroed by the loader, SPEC.md §1.1) and calls
+ * pvabi_start(), which installs the exception table, finds the
  * hypervisor, installs the hypercall page and calls the kernel's
  * pvabi_kernel_main(). When that returns the domain is powered off. */
 #ifndef PVABI_H
@@ -275,6 +276,13 @@ int pvabi_evtchn_bind_handler(evtchn_port_t port, pvabi_evtchn_handler_t fn, voi
 void pvabi_evtchn_mask(evtchn_port_t port);
 void pvabi_evtchn_unmask(evtchn_port_t port);
 int pvabi_evtchn_is_pending(evtchn_port_t port);
+/* Sleeps until port is pending, then clears it: for a masked port without
+ * a handler, callable with interrupts off. The hypervisor decides whether
+ * to sleep (SCHEDOP_poll returns at once for a pending port), so a send
+ * after the caller's last look at shared memory is never slept through;
+ * `sti; hlt` leaves that to the CPU's one-instruction interrupt shadow,
+ * which an emulating host may not honour. 0 or a negative errno. */
+int pvabi_evtchn_wait(evtchn_port_t port);
 
 /* Routing: each vCPU's upcall handles only the ports routed to it, which
  * must be the vCPU the hypervisor notifies. bind_virq and bind_ipi route

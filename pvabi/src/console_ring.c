@@ -60,16 +60,8 @@ evtchn_port_t pvabi_console_port(void)
  * at the ring again afterwards (an event after the clear stays pending). */
 void pvabi_console_wait(void)
 {
-	uint32_t port = cons_port;
-	struct sched_poll p = {.nr_ports = 1};
-	struct shared_info *s = pvabi_shared_info();
-
-	if (!ring)
-		return;
-	p.ports = &port;
-	if (pvabi_sched_op(SCHEDOP_poll, &p) < 0)
+	if (ring && pvabi_evtchn_wait(cons_port) < 0)
 		pvabi_sched_op(SCHEDOP_yield, NULL);
-	__atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
 }
 
 /* 0, or -XEN_EBUSY when this vCPU already holds the lock (a handler that

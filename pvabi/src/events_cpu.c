@@ -9,6 +9,7 @@
 
 uint64_t pvabi_evtchn_cpu_ports[PVABI_MAX_VCPUS][NR_PORTS / 64];
 static uint8_t port_cpu[NR_PORTS]; /* the bit set for each port */
+static int moved; /* a port went to a vCPU other than 0 since the last reset */
 
 static void bit_set(uint64_t *w, unsigned int b)
 {
@@ -22,9 +23,15 @@ static void bit_clear(uint64_t *w, unsigned int b)
 
 void pvabi_evtchn_route_reset(void)
 {
-	memset(pvabi_evtchn_cpu_ports, 0, sizeof(pvabi_evtchn_cpu_ports));
+	/* Unless a port moved, only vCPU 0's row holds bits (at boot all is
+	 * BSS zero): then one 512-byte fill, not 8 KiB of stores, each of
+	 * which costs an emulated instruction on some hosts. */
+	if (moved) {
+		memset(pvabi_evtchn_cpu_ports, 0, sizeof(pvabi_evtchn_cpu_ports));
+		memset(port_cpu, 0, sizeof(port_cpu));
+		moved = 0;
+	}
 	memset(pvabi_evtchn_cpu_ports[0], 0xff, sizeof(pvabi_evtchn_cpu_ports[0]));
-	memset(port_cpu, 0, sizeof(port_cpu));
 }
 
 /* Routes port to cpu: set the new bit before clearing the old, so for a
@@ -37,6 +44,8 @@ void pvabi_evtchn_set_cpu(evtchn_port_t port, unsigned int cpu)
 	if (port >= NR_PORTS || cpu >= PVABI_MAX_VCPUS)
 		return;
 	old = port_cpu[port];
+	if (cpu)
+		moved = 1;
 	port_cpu[port] = (uint8_t)cpu;
 	bit_set(&pvabi_evtchn_cpu_ports[cpu][port / 64], port % 64);
 	if (old != cpu)

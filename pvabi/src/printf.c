@@ -23,6 +23,21 @@ static void put(struct out *o, char c)
 	o->total++;
 }
 
+/* n characters from s: a plain copy when they fit (every character costs
+ * guest instructions, emulated on some hosts, so the common case must not
+ * go through put() one by one). */
+static void put_run(struct out *o, const char *s, size_t n)
+{
+	if (o->cap - o->pos >= n) {
+		memcpy(o->buf + o->pos, s, n);
+		o->pos += n;
+		o->total += n;
+		return;
+	}
+	while (n--)
+		put(o, *s++);
+}
+
 static void pad(struct out *o, char c, int n)
 {
 	while (n-- > 0)
@@ -41,8 +56,7 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
-	while (*s)
-		put(o, *s++);
+	put_run(o, s, (size_t)len);
 	if (sp->left)
 		pad(o, ' ', sp->width - len);
 }
@@ -55,8 +69,9 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v, unsigned b
 	char tmp[24];
 	int n = 0, len, plen = (int)strlen(prefix) + (negative ? 1 : 0);
 
+	/* Filled from the end, so that the digits leave in one run. */
 	do {
-		tmp[n++] = digits[v % base];
+		tmp[sizeof(tmp) - 1 - n++] = digits[v % base];
 		v /= base;
 	} while (v != 0);
 	len = n + plen;
@@ -68,8 +83,7 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v, unsigned b
 		put(o, *prefix++);
 	if (!sp->left && sp->zero)
 		pad(o, '0', sp->width - len);
-	while (n > 0)
-		put(o, tmp[--n]);
+	put_run(o, tmp + sizeof(tmp) - n, (size_t)n);
 	if (sp->left)
 		pad(o, ' ', sp->width - len);
 }
@@ -97,7 +111,11 @@ static void format(struct out *o, const char *f, va_list ap)
 
 	for (; *f; f++) {
 		if (*f != '%') {
-			put(o, *f);
+			const char *run = f;
+
+			while (f[1] && f[1] != '%')
+				f++;
+			put_run(o, run, (size_t)(f - run + 1));
 			continue;
 		}
 		f = parse_spec(f + 1, &sp);

@@ -1,14 +1,21 @@
 /* string.c: the freestanding mem and str functions (the compiler may call
  * memcpy, memmove, memset and memcmp on its own). Copies and fills use
- * rep movsb / rep stosb: where kernel mode is emulated, one string
- * instruction costs far less than a loop of several instructions a byte. */
+ * string instructions: where kernel mode is emulated, one string
+ * instruction costs far less than a loop of several instructions a byte,
+ * and each of its iterations is emulated alone (about an instruction's
+ * cost), so forward copies and fills move 8 bytes per iteration. */
 #include "internal.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, b = n % 8;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	/* Forward, in order: also right for memmove with dst below src. */
+	__asm__ volatile("rep movsq; movq %3, %%rcx; rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(q)
+			 : "r"(b)
+			 : "memory");
 	return dst;
 }
 
@@ -29,8 +36,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, b = n % 8;
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq; movq %3, %%rcx; rep stosb"
+			 : "+D"(d), "+c"(q)
+			 : "a"(v), "r"(b)
+			 : "memory");
 	return dst;
 }
 

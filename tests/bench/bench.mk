@@ -66,3 +66,23 @@ $(BIN)/bench/blk_guest_bench: $(OBJ)/host/tests/bench/blk_guest_bench.o $(XSCLIE
 
 $(OBJ)/host/tests/bench/blk_guest_bench.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
 ALL_BENCH_PROGS += $(BIN)/bench/blk_guest_bench
+
+# Network: nido behind hospes-netback in a network namespace (net_ping_rtt);
+# the baseline is a veth pair between two namespaces.
+$(BIN)/bench/net_guest_bench: $(OBJ)/host/tests/bench/net_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+$(OBJ)/host/tests/bench/net_guest_bench.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+ALL_BENCH_PROGS += $(BIN)/bench/net_guest_bench
+
+# Boot path: guest instructions before the first console output, counted
+# without KVM by single-stepping the kernel image (create_to_console).
+$(OBJ)/host/tests/bench/boot_insns.o: HOST_CFLAGS += -Ihypervisor
+$(BIN)/bench/boot_insns: $(OBJ)/host/tests/bench/boot_insns.o $(HVCTL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+ALL_BENCH_PROGS += $(BIN)/bench/boot_insns

@@ -146,25 +146,31 @@ static int check(struct rd0 *r, const struct bring_req *q)
 	return 0;
 }
 
-static int wait_event(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	uint64_t v;
-
-	if (read(fd, &v, 8) == 8)
-		return 0;
-	if (poll(&p, 1, 10000) != 1)
-		return -ETIMEDOUT;
-	(void)!read(fd, &v, 8);
-	return 0;
-}
-
 static double now_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+/* Takes the guest's notification, waiting 10 s at most in all: a signal
+ * interrupting poll is not a timeout. */
+static int wait_event(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	double end = now_ns() + 10e9;
+	uint64_t v;
+
+	while (read(fd, &v, 8) != 8) {
+		double left = end - now_ns();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (poll(&p, 1, (int)(left / 1e6) + 1) < 0 && errno != EINTR)
+			return -errno;
+	}
+	return 0;
 }
 
 int rd0_serve(struct rd0 *r)

@@ -291,7 +291,10 @@ bench_hospesd() {
 # in a row, then as many domain.destroy, versus the same through hvctl;
 # higher is better. create_to_console_hv_call: the hvctl_create call alone
 # (build + start) against the hypervisor figure (the rest is the guest's
-# boot up to its first line).
+# boot up to its first line). From hospes-hv's boot accounting (HVCTL_INFO),
+# each against the 5 ms goal (baseline 5000 us): _hv_alone, the call plus
+# _hv_own, hospes-hv's own time (outside KVM_RUN) from the start to the
+# first console output; _guest, the guest's time inside KVM_RUN meanwhile.
 bench_toolstack() {
 	dir=$(mktemp -d /tmp/hospes-tsb.XXXXXX)
 	"$build/bin/hospesd" --socket "$dir/hd.sock" --state-dir "$dir/st" 2>"$dir/log" &
@@ -301,12 +304,16 @@ bench_toolstack() {
 		"$rounds" "${TS_NDOMS:-100}" > "$out/ts.txt" || { cat "$dir/log" >&2; }
 	kill "$hd" 2>/dev/null; wait "$hd" 2>/dev/null || true
 	rm -rf "$dir"
-	for k in create_to_console_us hv_create_to_console_us hv_create_call_us create_rate hv_create_rate; do
+	for k in create_to_console_us hv_create_to_console_us hv_create_call_us hv_own_us hv_alone_us \
+		hv_guest_us create_rate hv_create_rate; do
 		grep -q "^$k " "$out/ts.txt" || { echo "bench: toolstack: no figure $k" >&2; exit 1; }
 	done
 	v() { awk -v k="$1" '$1 == k { print $2 }' "$out/ts.txt"; }
 	emit create_to_console "$(v create_to_console_us)" us "$(v hv_create_to_console_us)"
 	emit create_to_console_hv_call "$(v hv_create_call_us)" us "$(v hv_create_to_console_us)"
+	emit create_to_console_hv_alone "$(v hv_alone_us)" us 5000
+	emit create_to_console_hv_own "$(v hv_own_us)" us 5000
+	emit create_to_console_guest "$(v hv_guest_us)" us 5000
 	emit create_rate "$(v create_rate)" domains/s "$(v hv_create_rate)"
 }
 
@@ -416,12 +423,76 @@ bench_grant() {
 	emit grant_copy_4k "$(median < "$out/gnt_copy.txt")" ns "$null"
 }
 
+# net_ping_rtt: mean ICMP echo round trip, in µs, from a network namespace
+# of the bench's own to a nido answering with net-serve behind
+# hospes-netback's TAP (netback runs in that namespace; net_guest_bench
+# does the toolstack's steps), versus the same ping over a veth pair
+# between that namespace and a second one, same run. NET_PINGS (default 50)
+# echo requests 10 ms apart per round. Lower is better; informational (on
+# kvm_pvm the guest's kernel-mode instructions dominate).
+bench_net() {
+	command -v ping >/dev/null || { echo "bench: ping is required (make deps)" >&2; exit 1; }
+	n=${NET_PINGS:-50}
+	: > "$out/net_rtt.txt"; : > "$out/net_veth.txt"
+	dir=$(cd "$(mktemp -d "$out/net.XXXXXX")" && pwd)
+	ns=hsp$$; peer=hsp$$p
+	"$build/bin/hospes-hv" daemon --socket "$dir/hv.sock" --state-dir "$dir" 2>"$dir/log" &
+	hv=$!
+	for _ in $(seq 50); do [ -S "$dir/hv.sock" ] && break; sleep 0.1; done
+	"$build/bin/hospes-stored" --socket "$dir/xs.sock" --hv-socket "$dir/hv.sock" 2>"$dir/xs.log" &
+	xs=$!
+	for _ in $(seq 50); do [ -S "$dir/xs.sock" ] && break; sleep 0.1; done
+	ip netns add "$ns"
+	ip netns add "$peer"
+	nb=
+	# No daemon or namespace outlives a failed figure.
+	trap 'kill $nb "$xs" "$hv" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; ip netns del "$peer" 2>/dev/null || true' EXIT
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" "$build/bin/hospes-netback" --state-dir "$dir" --hv-socket "$dir/hv.sock" \
+		--xs-socket "$dir/xs.sock" 2>"$dir/nb.log" &
+	nb=$!
+	ip -n "$ns" link add hspva type veth peer name hspvb netns "$peer"
+	ip -n "$ns" addr add 10.201.8.1/24 dev hspva
+	ip -n "$ns" link set hspva up
+	ip -n "$peer" addr add 10.201.8.2/24 dev hspvb
+	ip -n "$peer" link set hspvb up
+	rtt() { sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' | awk '{ printf "%.1f\n", $1 * 1000 }'; }
+	for _ in $(seq "$rounds"); do
+		dom=$("$build/bin/bench/net_guest_bench" "$dir/hv.sock" "$dir/xs.sock" \
+			"$(pwd)/$build/guests/nido.elf" "net-up 10.201.7.2/24; net-serve 600; poweroff" |
+			awk '/^domid/ { print $2 }')
+		[ -n "$dom" ] || { echo "bench: net: no guest" >&2; exit 1; }
+		for _ in $(seq 100); do ip -n "$ns" link show "vif$dom.0" >/dev/null 2>&1 && break; sleep 0.1; done
+		ip -n "$ns" addr add 10.201.7.1/24 dev "vif$dom.0"
+		ok=0
+		for _ in $(seq 60); do
+			ip netns exec "$ns" ping -q -n -c 1 -W 1 10.201.7.2 >/dev/null 2>&1 && { ok=1; break; }
+		done
+		[ "$ok" = 1 ] || { echo "bench: net: the guest does not answer (see $dir)" >&2; exit 1; }
+		ip netns exec "$ns" ping -q -n -c "$n" -i 0.01 10.201.7.2 | rtt >> "$out/net_rtt.txt"
+		ip netns exec "$ns" ping -q -n -c "$n" -i 0.01 10.201.8.2 | rtt >> "$out/net_veth.txt"
+		"$build/bin/hospes-hvctl" --socket "$dir/hv.sock" destroy "$dom" >/dev/null
+		# The next guest's TAP gets the same subnet.
+		ip -n "$ns" addr flush dev "vif$dom.0"
+	done
+	kill "$nb"; wait "$nb" 2>/dev/null || true
+	kill "$xs" "$hv" 2>/dev/null; wait "$xs" "$hv" 2>/dev/null || true
+	ip netns del "$ns"
+	ip netns del "$peer"
+	trap - EXIT
+	rm -rf "$dir"
+	for f in net_rtt net_veth; do
+		[ -s "$out/$f.txt" ] || { echo "bench: net: no figure from $f" >&2; exit 1; }
+	done
+	emit net_ping_rtt "$(median < "$out/net_rtt.txt")" us "$(median < "$out/net_veth.txt")"
+}
+
 case "$only" in
 "" | hypercall_null | hypercall_null_bare_out) bench_hypercall_null ;;
 grant_map_unmap | grant_copy_4k) ;; # below
 console_ring_write) ;; # below
 hospesd_rpc | hospesd_create) ;; # below
-create_to_console | create_to_console_hv_call | create_rate) ;; # below
+create_to_console | create_to_console_* | create_rate) ;; # below
 xs_guest_read) ;; # below
 xenstore_*) ;; # below
 evtchn_pingpong | evtchn_host_eventfd) ;; # below
@@ -429,6 +500,7 @@ timer_lateness_p99 | timer_lateness_mean) ;; # below
 balloon_free | balloon_free_2m) ;; # below
 ring_grant_map | ring_grant_copy | ring_host_memcpy) ;; # below
 blk_*) ;; # below
+net_*) ;; # below
 *) echo "bench: unknown benchmark '$only' (known: hypercall_null)" >&2; exit 2 ;;
 esac
 
@@ -469,9 +541,13 @@ case "$only" in
 esac
 
 case "$only" in
-"" | create_to_console | create_to_console_hv_call | create_rate) bench_toolstack ;;
+"" | create_to_console | create_to_console_* | create_rate) bench_toolstack ;;
 esac
 
 case "$only" in
 "" | blk_*) bench_blk ;;
+esac
+
+case "$only" in
+"" | net_*) bench_net ;;
 esac

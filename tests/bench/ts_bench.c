@@ -9,6 +9,12 @@
  *                         (STATE_DIR/hv/console-N.log): the hypervisor part;
  *   hv_create_call_us     the hvctl_create call alone (build + start; the
  *                         rest of the above is the guest's boot to its first line);
+ *   hv_own_us             hospes-hv's own time from the start to that first
+ *                         console output (thread start, exits handled: all
+ *                         outside KVM_RUN), from HVCTL_INFO's boot accounting;
+ *   hv_alone_us           the hypervisor alone: the call + hv_own_us;
+ *   hv_guest_us           the guest's part (inside KVM_RUN) of the same span;
+ *   hv_build_us           hospes-hv's build of the domain inside the call;
  *   create_rate           NDOMS domain.create (paused) in a row, then NDOMS
  *                         domain.destroy, through hospesd: domains/s, vs
  *   hv_create_rate        the same with hvctl_create/hvctl_destroy.
@@ -110,7 +116,28 @@ static double toolstack_once(struct rpc_client *c, const char *dir, const char *
 	return t1 - t0;
 }
 
-static double hv_call_us; /* the last hvctl_create call alone */
+/* The last hv_once's call alone and its boot accounting (µs). */
+static double hv_call_us, hv_own_us, hv_guest_us, hv_build_us;
+
+/* The domain's boot accounting, once its first console output is known
+ * (the info can lag the log file by a moment). */
+static int boot_split(struct hvctl *h, uint32_t domid)
+{
+	struct hvctl_dominfo i;
+
+	for (int tries = 0; tries < 1000; tries++, usleep(1000)) {
+		if (hvctl_info(h, domid, &i))
+			return -1;
+		if (i.boot_console_ns) {
+			hv_own_us = i.boot_hv_ns / 1e3;
+			hv_guest_us = i.boot_guest_ns / 1e3;
+			hv_build_us = i.build_ns / 1e3;
+			return 0;
+		}
+	}
+	fprintf(stderr, "ts_bench: domain %u: no boot accounting\n", domid);
+	return -1;
+}
 
 static double hv_once(struct hvctl *h, const char *dir, const char *kernel)
 {
@@ -124,6 +151,8 @@ static double hv_once(struct hvctl *h, const char *dir, const char *kernel)
 	hv_call_us = now_us() - t0;
 	snprintf(path, sizeof(path), "%s/hv/console-%u.log", dir, domid);
 	t1 = first_line(path);
+	if (t1 >= 0 && boot_split(h, domid))
+		t1 = -1;
 	hvctl_destroy(h, domid);
 	unlink(path);
 	usleep(200000);
@@ -186,6 +215,7 @@ static double median(double *v, unsigned n)
 int main(int argc, char **argv)
 {
 	double ts[MAX_ROUNDS], hv[MAX_ROUNDS], call[MAX_ROUNDS], rts[MAX_ROUNDS], rhv[MAX_ROUNDS];
+	double own[MAX_ROUNDS], alone[MAX_ROUNDS], guest[MAX_ROUNDS], build[MAX_ROUNDS];
 	char hvsock[512];
 	struct rpc_client *c;
 	struct hvctl *h;
@@ -209,12 +239,20 @@ int main(int argc, char **argv)
 		ts[i] = toolstack_once(c, argv[1], argv[3]);
 		hv[i] = hv_once(h, argv[1], argv[3]);
 		call[i] = hv_call_us;
+		own[i] = hv_own_us;
+		alone[i] = hv_call_us + hv_own_us;
+		guest[i] = hv_guest_us;
+		build[i] = hv_build_us;
 		if (ts[i] < 0 || hv[i] < 0)
 			return 1;
 	}
 	printf("create_to_console_us %.0f\n", median(ts, rounds));
 	printf("hv_create_to_console_us %.0f\n", median(hv, rounds));
 	printf("hv_create_call_us %.0f\n", median(call, rounds));
+	printf("hv_own_us %.0f\n", median(own, rounds));
+	printf("hv_alone_us %.0f\n", median(alone, rounds));
+	printf("hv_guest_us %.0f\n", median(guest, rounds));
+	printf("hv_build_us %.0f\n", median(build, rounds));
 	for (unsigned i = 0; i < rounds; i++) {
 		rts[i] = rate_toolstack(c, argv[3], ndoms);
 		rhv[i] = rate_hv(h, argv[3], ndoms);

@@ -17,6 +17,8 @@ TEST_GUESTS += bench-ring
 TEST_GUESTS += cons-hostile bench-console
 # Block: a frontend sending malformed requests and overrunning its ring.
 TEST_GUESTS += blk-hostile
+# Network: a frontend sending malformed packets, bad rx grants, overrunning its ring.
+TEST_GUESTS += net-hostile
 
 GUEST_ALLOW_vmcall := --allow vmcall
 GUEST_ALLOW_emulfail := --allow popcnt

@@ -127,10 +127,10 @@ int hdfx_stop(void)
 	}
 	/* Services left behind by a failed test must not outlive it. */
 	hdfx_leftovers = 0;
-	for (int i = 0; i < 4; i++) {
-		/* block: hospes-blkback is the fourth service */
-		pid_t s = hdfx_service_pid(i == 3 ? "blkback" : i == 2 ? "consoled" :
-					   i ? "stored" : "hv");
+	for (int i = 0; i < 5; i++) {
+		/* block: hospes-blkback is the fourth service, net: netback the fifth */
+		pid_t s = hdfx_service_pid(i == 4 ? "netback" : i == 3 ? "blkback" :
+					   i == 2 ? "consoled" : i ? "stored" : "hv");
 
 		if (s > 0 && kill(s, SIGKILL) == 0)
 			hdfx_leftovers++;

@@ -90,6 +90,12 @@ $(BLK_FIXTURE) $(patsubst $(TESTBIN)/%,$(OBJ)/host/tests/%.o,$(BLK_TESTS)): \
 	HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
 $(BLK_TESTS): $(BLK_FIXTURE) $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
 		$(XSCLIENT_LIB) $(HVCTL_LIB)
+# blkback's control socket and its side of a detach (no guest: the test
+# writes the vbd directories and plays the frontend in xenstore); hospesd's
+# block test asks the socket too.
+$(TESTBIN)/integration/test_blkback_ctl $(TESTBIN)/integration/test_hospesd_block: $(BCTL_CLIENT_OBJS)
+$(OBJ)/host/tests/integration/test_blkback_ctl.o $(OBJ)/host/tests/integration/test_hospesd_block.o: \
+	HOST_CFLAGS += -Ibackends/common
 # nido's blkfront data path and reconnection through hospes-blkback.
 $(OBJ)/host/tests/integration/test_blkfront.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
 $(TESTBIN)/integration/test_blkfront: $(BLK_FIXTURE) $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) \
@@ -97,3 +103,14 @@ $(TESTBIN)/integration/test_blkfront: $(BLK_FIXTURE) $(GUEST_STORE_FIXTURE) $(DA
 $(TESTBIN)/integration/test_blkfront_hostile: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) \
 		$(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)
 $(OBJ)/host/tests/integration/test_blkfront_hostile.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+
+# Network: nido's netfront through hospes-netback, in a network namespace
+# the test creates (the test plays the toolstack's part for vifs).
+$(OBJ)/host/tests/integration/test_netback.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(TESTBIN)/integration/test_netback: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
+		$(XSCLIENT_LIB) $(HVCTL_LIB)
+# The guest's side of it: nido pinging and sending to the host, serving
+# while asleep, reconnecting after a netback restart.
+$(OBJ)/host/tests/integration/test_netfront.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(TESTBIN)/integration/test_netfront: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
+		$(XSCLIENT_LIB) $(HVCTL_LIB)

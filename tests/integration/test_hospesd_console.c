@@ -3,17 +3,28 @@
  * hospesd), `hospes console` attaches (from a pipe: typed commands, their
  * output, exit on the domain's end; on a pty: raw mode, Ctrl-] detaches),
  * and shutdown/reboot are carried out by nido itself through
- * control/shutdown (the fallback only for a guest that cannot hear it). */
+ * control/shutdown (the fallback only for a guest that cannot hear it);
+ * with --group, members of the group attach too. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <pvabi/consoled.h>
 
 #include "harness.h"
 #include "hd_fixture.h"
@@ -345,4 +356,154 @@ Test(hospesd_console, consoles_after_a_stored_restart)
 	r = console_with("old", "echo old-domain\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "out:\n%s\nerr:\n%s\n%s", r.out, r.err, hdfx_log());
 	cr_assert(strstr(r.out, "\nold-domain"), "%s", r.out);
+}
+
+/* console group: hospesd --group G gives hospes-consoled --group G: its
+ * socket is mode 0660 with group G, the state dir lets G search (0710),
+ * and consoled's SO_PEERCRED check admits G's members (primary or
+ * supplementary) like hospesd's own. The host has no `hospes` group: the
+ * tests use nogroup (gid 65534) and unprivileged uid 65534. */
+static void group_fini(void)
+{
+	hdfx_stop();
+}
+
+TestSuite(hospesd_console_group, .fini = group_fini, .timeout = 120);
+
+static const char *path_in_state(const char *name)
+{
+	static char path[192];
+
+	snprintf(path, sizeof(path), "%s/st/%s", hdfx_dir(), name);
+	return path;
+}
+
+/* In a child with the given credentials: ATTACH domid on consoled's
+ * socket. Exit: 0 STATUS 0, 1 connect refused (EACCES), 2 STATUS
+ * -EACCES, 3 STATUS -ESRCH, 4 anything else, 5 credentials not taken. */
+/* Keeps CAP_DAC_OVERRIDE across setuid (no other capability): the socket's
+ * mode no longer stops the process, only hospes-consoled's own check. */
+static int keep_dac_override(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+
+	d[0].effective = d[0].permitted = 1u << CAP_DAC_OVERRIDE;
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+static int attach_as_x(gid_t primary, gid_t supp, bool with_supp, uint32_t domid, bool dac);
+
+static int attach_as(gid_t primary, gid_t supp, bool with_supp, uint32_t domid)
+{
+	return attach_as_x(primary, supp, with_supp, domid, false);
+}
+
+static int attach_as_x(gid_t primary, gid_t supp, bool with_supp, uint32_t domid, bool dac)
+{
+	char path[192];
+	pid_t p;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/st/consoled.sock", hdfx_dir());
+	p = fork();
+	if (p == 0) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		struct { struct consoled_hdr h; struct consoled_attach a; } q = {
+			{ CONSOLED_ATTACH, sizeof(struct consoled_attach) }, { domid, 0 } };
+		struct { struct consoled_hdr h; struct consoled_status s; } a;
+		int fd;
+
+		if ((dac && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L)) ||
+		    setgroups(with_supp ? 1 : 0, &supp) || setgid(primary) || setuid(65534) ||
+		    (dac && keep_dac_override()))
+			_exit(5);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			_exit(errno == EACCES ? 1 : 4);
+		/* a refused peer may be closed before it writes: its STATUS is
+		 * still there to read */
+		(void)send(fd, &q, sizeof(q), MSG_NOSIGNAL);
+		for (size_t got = 0; got < sizeof(a);) {
+			struct pollfd pf = { fd, POLLIN, 0 };
+			ssize_t n;
+
+			if (poll(&pf, 1, 10000) <= 0 || (n = read(fd, (char *)&a + got, sizeof(a) - got)) <= 0)
+				_exit(4);
+			got += (size_t)n;
+		}
+		if (a.h.type != CONSOLED_STATUS)
+			_exit(4);
+		_exit(a.s.status == 0 ? 0 : a.s.status == -EACCES ? 2 : a.s.status == -ESRCH ? 3 : 4);
+	}
+	waitpid(p, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(hospesd_console_group, socket_and_state_dir_open_to_the_group)
+{
+	struct stat s;
+	char path[192];
+
+	hdfx_start_args((const char *[]){ "--group", "nogroup", NULL });
+	snprintf(path, sizeof(path), "%s/st/consoled.sock", hdfx_dir());
+	cr_assert_eq(stat(path, &s), 0);
+	cr_assert_eq(s.st_mode & 0777, 0660, "mode %o", s.st_mode & 0777);
+	cr_assert_eq(s.st_gid, 65534);
+	snprintf(path, sizeof(path), "%s/st", hdfx_dir());
+	cr_assert_eq(stat(path, &s), 0);
+	cr_assert_eq(s.st_mode & 0777, 0710, "mode %o", s.st_mode & 0777);
+	cr_assert_eq(s.st_gid, 65534);
+	/* members get past both gates (no console 999: -ESRCH, not -EACCES) */
+	cr_assert_eq(attach_as(65534, 0, false, 999), 3, "primary group member refused");
+	cr_assert_eq(attach_as(1, 65534, true, 999), 3, "supplementary group member refused");
+	/* others are refused: by the socket's mode, and past it (a process
+	 * that may ignore file modes) by consoled's SO_PEERCRED check */
+	cr_assert_eq(attach_as(1, 0, false, 999), 1, "non-member admitted");
+	cr_assert_eq(attach_as(1, 2, true, 999), 1, "non-member admitted");
+	cr_assert_eq(attach_as_x(1, 2, true, 999, true), 2, "non-member passed SO_PEERCRED");
+	char *log = harness_read_file(path_in_state("consoled.log"));
+
+	cr_assert(log && strstr(log, "refused pid") && strstr(log, "uid 65534"), "%s", log);
+	free(log);
+}
+
+/* Without the group (hospesd's default `hospes` does not exist here):
+ * owner only, as before. */
+Test(hospesd_console_group, no_such_group_keeps_the_socket_owner_only)
+{
+	struct stat s;
+	char path[192];
+
+	hdfx_start();
+	snprintf(path, sizeof(path), "%s/st/consoled.sock", hdfx_dir());
+	cr_assert_eq(stat(path, &s), 0);
+	cr_assert_eq(s.st_mode & 0777, 0600, "mode %o", s.st_mode & 0777);
+	cr_assert_eq(attach_as(65534, 65534, true, 999), 1, "admitted without a group");
+	cr_assert_eq(attach_as_x(65534, 65534, true, 999, true), 2, "admitted without a group");
+}
+
+/* A member attaches to a running guest's console through what
+ * domain.console returned and gets its output. */
+Test(hospesd_console_group, member_attaches_to_a_guest)
+{
+	json_object *res, *v;
+	int domid;
+
+	hdfx_start_args((const char *[]){ "--group", "nogroup", NULL });
+	res = hdfx_ok("domain.create", hdfx_nido_cfg("cg", "", ""));
+	cr_assert(json_object_object_get_ex(res, "domid", &v));
+	domid = json_object_get_int(v);
+	json_object_put(res);
+	/* consoled takes a new domain a moment after its INTRODUCE */
+	int r = 3;
+
+	for (int i = 0; i < 60 && r == 3; i++) {
+		r = attach_as(1, 65534, true, (uint32_t)domid);
+		if (r == 3)
+			usleep(50000);
+	}
+	cr_assert_eq(r, 0, "member could not attach: %d\n%s", r, hdfx_log());
+	cr_assert_eq(attach_as(1, 0, false, (uint32_t)domid), 1, "non-member attached");
 }

@@ -116,11 +116,12 @@ Test(hospesd_life, cli_create_xl_list_info_pause_destroy)
 	const char *file;
 	int id;
 
+	/* a disk's image must exist (domain.create checks it) */
 	snprintf(cfg, sizeof(cfg),
 		 "# test domain\nname = \"web\"\nmemory = 32\nmaxmem = 48\nvcpus = 2\n"
 		 "kernel = \"%s\"\nextra = \"" LONG_SLEEP "\"\n"
-		 "disk = [ '/img/web.raw,raw,xvda,rw' ]\nvif = [ 'mac=00:16:3e:00:00:01' ]\n",
-		 harness_path("guests/nido.elf"));
+		 "disk = [ '%s,raw,xvda,rw' ]\nvif = [ 'mac=00:16:3e:00:00:01' ]\n",
+		 harness_path("guests/nido.elf"), hdfx_file("web.raw", ""));
 	file = hdfx_file("web.cfg", cfg);
 	r = hdfx_cli((const char *[]){ "create", file, NULL });
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);

@@ -51,5 +51,6 @@ int cli_events(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_console(int argc, char **argv); /* cli_console.c */
 int cli_block(int argc, char **argv);   /* block: cli_block.c */
+int cli_network(int argc, char **argv); /* net: cli_network.c */
 
 #endif

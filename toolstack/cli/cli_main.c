@@ -40,18 +40,25 @@ static const struct cmd cmds[] = {
 	  "interrupted (or N events)." },
 	{ "top", cli_top, "[--interval S] [--iterations N]",
 	  "Live table of the domains: state, CPU %, memory, vCPUs (VBD_RD/VBD_WR: read and\n"
-	  "write requests over its disks; network shows '-'). Not a terminal, or --iterations: plain frames." },
+	  "write requests over its disks; NET_TX/NET_RX: packets it sent and received over\n"
+	  "its vifs). Not a terminal, or --iterations: plain frames." },
 	{ "stats", cli_stats, "DOMAIN",
-	  "domstate and dommemstat of DOMAIN, and per disk the read/write requests and bytes." },
+	  "domstate and dommemstat of DOMAIN, per disk the read/write requests and bytes, and\n"
+	  "per vif the packets and bytes it sent (tx) and received (rx)." },
 	{ "block-attach", cli_block, "DOMAIN SPEC",
 	  "Attach a disk to running DOMAIN. SPEC: an xl disk spec, e.g.\n"
 	  "'format=raw, vdev=xvdb, access=rw, target=/path/img' (raw images only)." },
 	{ "block-detach", cli_block, "DOMAIN VDEV",
 	  "Detach DOMAIN's disk VDEV (e.g. xvdb): backend Closing, then its keys go." },
+	{ "network-attach", cli_network, "DOMAIN SPEC",
+	  "Attach a network interface to running DOMAIN; SPEC is an xl vif spec, e.g.\n"
+	  "'mac=00:16:3e:01:02:03,bridge=br0' (devid= to choose its number)." },
+	{ "network-detach", cli_network, "DOMAIN DEVID",
+	  "Detach DOMAIN's vif DEVID: backend Closing, then its keys and TAP go." },
 	{ "events", cli_events, "[--count N]", "Print hospesd's event stream (one line per event)." },
 	{ "status", cli_status, "",
-	  "hospesd's services (hospes-hv, hospes-stored, hospes-consoled, hospes-blkback) and\n"
-	  "their restarts." },
+	  "hospesd's services (hospes-hv, hospes-stored, hospes-consoled, hospes-blkback,\n"
+	  "hospes-netback) and their restarts." },
 	{ "console", cli_console, "DOMAIN",
 	  "Attach to DOMAIN's console (served by hospes-consoled). On a terminal: raw mode,\n"
 	  "Ctrl-] detaches. From a pipe: the input is typed into the console and the output\n"

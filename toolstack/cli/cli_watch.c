@@ -143,6 +143,22 @@ int cli_stats(int argc, char **argv)
 			       cli_gets(k, "vdev"), cli_geti(k, "reads"), cli_geti(k, "writes"),
 			       cli_geti(k, "bytes_read"), cli_geti(k, "bytes_written"), cli_geti(k, "errors"));
 		}
+		/* net: one line per vif (tx: what the guest sent) */
+		json_object *nics = NULL;
+
+		json_object_object_get_ex(res, "nics", &nics);
+		for (size_t i = 0; nics && i < json_object_array_length(nics); i++) {
+			json_object *k = json_object_array_get_idx(nics, i);
+
+			printf("vif %" PRId64 " %s %s: tx_packets=%" PRId64 " tx_bytes=%" PRId64
+			       " rx_packets=%" PRId64 " rx_bytes=%" PRId64 " rx_dropped=%" PRId64
+			       " tx_errors=%" PRId64 " connected=%" PRId64 "\n",
+			       cli_geti(k, "devid"), cli_gets(k, "ifname"), cli_gets(k, "mac"),
+			       cli_geti(k, "tx_packets"), cli_geti(k, "tx_bytes"),
+			       cli_geti(k, "rx_packets"), cli_geti(k, "rx_bytes"),
+			       cli_geti(k, "rx_dropped"), cli_geti(k, "tx_errors"),
+			       cli_geti(k, "connected"));
+		}
 	}
 	json_object_put(res);
 	return CLI_OK;
@@ -193,8 +209,9 @@ int cli_top(int argc, char **argv)
 		if (cli.json) {
 			printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
 		} else {
-			printf("%-20s %5s %-9s %6s %9s %9s %5s %8s %8s %8s\n", "NAME", "ID", "STATE",
-			       "CPU(%)", "MEM(KiB)", "MAX(KiB)", "VCPUS", "VBD_RD", "VBD_WR", "NET_TX");
+			printf("%-20s %5s %-9s %6s %9s %9s %5s %8s %8s %8s %8s\n", "NAME", "ID", "STATE",
+			       "CPU(%)", "MEM(KiB)", "MAX(KiB)", "VCPUS", "VBD_RD", "VBD_WR", "NET_TX",
+			       "NET_RX");
 		}
 		for (size_t i = 0; i < json_object_array_length(arr) && ncur < 1024; i++) {
 			json_object *d = json_object_array_get_idx(arr, i);
@@ -212,10 +229,13 @@ int cli_top(int argc, char **argv)
 				printf("%6s", "-");
 			else
 				printf("%6.1f", pct);
-			/* block: read/write requests over the domain's disks */
-			printf(" %9" PRId64 " %9" PRId64 " %5" PRId64 " %8" PRId64 " %8" PRId64 " %8s\n",
+			/* block: read/write requests over the domain's disks; net:
+			 * packets the guest sent and received over its vifs */
+			printf(" %9" PRId64 " %9" PRId64 " %5" PRId64 " %8" PRId64 " %8" PRId64
+			       " %8" PRId64 " %8" PRId64 "\n",
 			       cli_geti(d, "mem_cur_bytes") >> 10, cli_geti(d, "mem_max_bytes") >> 10,
-			       cli_geti(d, "vcpus"), cli_geti(d, "vbd_rd"), cli_geti(d, "vbd_wr"), "-");
+			       cli_geti(d, "vcpus"), cli_geti(d, "vbd_rd"), cli_geti(d, "vbd_wr"),
+			       cli_geti(d, "net_tx"), cli_geti(d, "net_rx"));
 		}
 		json_object_put(res);
 		fflush(stdout);

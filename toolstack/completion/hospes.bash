@@ -10,7 +10,7 @@ _hospes()
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="create list info pause unpause destroy shutdown reboot mem-set mem-max store top stats events status console block-attach block-detach help"
+	local cmds="create list info pause unpause destroy shutdown reboot mem-set mem-max store top stats events status console block-attach block-detach network-attach network-detach help"
 
 	# the command is the first word that is not a global option
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -31,7 +31,7 @@ _hospes()
 	case $cmd in
 	create)
 		COMPREPLY=($(compgen -f -W "--paused" -- "$cur")) ;;
-	info|pause|unpause|destroy|stats|mem-set|mem-max|console|block-attach|block-detach)
+	info|pause|unpause|destroy|stats|mem-set|mem-max|console|block-attach|block-detach|network-attach|network-detach)
 		[[ $prev == "$cmd" ]] && COMPREPLY=($(compgen -W "$(_hospes_domains)" -- "$cur")) ;;
 	shutdown|reboot)
 		if [[ $prev == "$cmd" ]]; then

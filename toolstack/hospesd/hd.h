@@ -106,6 +106,9 @@ struct hd_dom {
 #define HD_FAST_RESTARTS 10
 #define HD_FAST_LIFE_S 2.0
 
+/* block: how long a backend's control socket may take to answer. */
+#define HD_BCTL_TIMEOUT_MS 1000
+
 /* Restart backoff of a service: from this, doubling to 5 s. */
 #define BACKOFF_MIN_MS 100
 
@@ -124,8 +127,13 @@ struct hd_service {
 	double started_at;
 	unsigned backoff_ms;
 	void (*on_up)(struct hd_service *s); /* (re)connect clients */
-	/* block: no control socket (hospes-blkback): up = still running */
-	bool sockless;
+	/* block: a backend control socket (pvabi/backend_ctl.h): up = it
+	 * answers "status" within HD_BCTL_TIMEOUT_MS (hospes-blkback) */
+	bool ctl_status;
+	/* robust: a call timed out (hd_reach.c); calls fail fast while the
+	 * process is stopped, else one is tried again after retry_at */
+	bool unresponsive;
+	double retry_at;
 };
 
 struct hd_conn;
@@ -141,6 +149,8 @@ struct hd_state {
 	struct hd_service consoled;
 	/* block: hospes-blkback, supervised like consoled */
 	struct hd_service blkback;
+	/* net: hospes-netback, supervised like blkback */
+	struct hd_service netback;
 	struct hvctl *hvc;
 	struct xsc *xs;
 	struct hd_dom *doms;
@@ -167,6 +177,19 @@ int hd_auth_peer(int fd, uid_t *uid, pid_t *pid);
 
 /* hd_dispatch.c: one request (or batch) line -> reply (NULL: none). */
 json_object *hd_dispatch_line(struct hd_conn *c, const char *line);
+/* block: a method that answers later (domain.block_detach) calls
+ * hd_reply_later while it runs (dispatch then sends nothing now) and
+ * hd_reply_send once done; the reply goes to the connection if it is
+ * still open. -EINVAL inside a batch (answer at once there). */
+struct hd_later {
+	unsigned conn;
+	json_object *id;
+	bool notification;
+};
+int hd_reply_later(struct hd_later *out);
+/* code 0: result (owned); else an error with message and data (owned). */
+void hd_reply_send(struct hd_later *l, json_object *result, int code, const char *message,
+		   json_object *data);
 bool hd_conn_subscribed(const struct hd_conn *c);
 void hd_conn_subscribe(struct hd_conn *c);
 unsigned hd_conn_id(const struct hd_conn *c);
@@ -177,10 +200,24 @@ int hd_super_init(const char *self, const char *hv_bin, const char *stored_bin);
 int hd_super_init_consoled(const char *self, const char *bin);
 /* block: hospes-blkback's binary (NULL: next to hospesd); after hd_super_init. */
 int hd_super_init_blkback(const char *self, const char *bin);
+/* net: hospes-netback's binary (NULL: next to hospesd); after hd_super_init. */
+int hd_super_init_netback(const char *self, const char *bin);
 int hd_super_start(struct hd_service *s);
 void hd_super_stop_all(void);
 /* Stops watching the service's pid (closes the poll handle, then the pidfd). */
 void hd_super_unwatch(struct hd_service *s);
+
+/* hd_reach.c (robust): every call to hospes-hv and hospes-stored from the
+ * loop waits at most HD_CALL_TIMEOUT_MS (a create HD_CREATE_TIMEOUT_MS);
+ * a timeout drops the connection (its stream is out of step). */
+#define HD_CALL_TIMEOUT_MS 3000
+#define HD_CREATE_TIMEOUT_MS 10000
+/* false while s is marked unresponsive and stopped or not yet due a retry */
+bool hd_svc_usable(struct hd_service *s);
+void hd_svc_timed_out(struct hd_service *s, const char *what);
+void hd_svc_answered(struct hd_service *s);
+/* The service a -ENOTCONN / -ETIMEDOUT most likely came from. */
+const char *hd_svc_down_name(void);
 
 /* hd_domain.c */
 struct hd_dom *hd_dom_find(json_object *ref); /* by number or name */
@@ -205,6 +242,8 @@ void hd_dom_hv_lost(void);
 void hd_dom_rebuild_lost(void);
 /* The hvctl connection, reconnected if it broke. NULL: hv unreachable. */
 struct hvctl *hd_hv(void);
+/* robust: a call's result; a broken or timed-out connection is dropped. */
+int hd_hv_result(int r);
 
 /* hd_store.c: the domain's xenstore keys, INTRODUCE and RELEASE. */
 struct xsc *hd_xs(void);
@@ -219,15 +258,62 @@ void hd_store_rebuild(void);
 void hd_store_lost(void);
 int hd_store_watch(const char *path, const char *token);
 void hd_store_unwatch_conn(unsigned connid);
+/* robust: a call's result; a broken or timed-out connection is dropped. */
+int hd_xs_result(int r);
 
 /* hd_vbd.c (block): the vbd keys hospes-blkback serves, detach, counters. */
 int hd_vbd_add(const struct hd_dom *d, const char *spec, char *msg, size_t len);
 int hd_vbd_add_all(const struct hd_dom *d);   /* every disk of d->cfg */
 void hd_vbd_forget(const struct hd_dom *d);   /* the domain's backend dirs */
+/* Before building: every disk's spec attachable and its image an
+ * absolute path to a regular file openable with its access mode.
+ * 0 or -errno with msg naming the disk. */
+int hd_vbd_check_config(const struct hd_config *c, char *msg, size_t len);
+/* After writing the keys: each disk's backend directory is there (0),
+ * else -EIO (logged). */
+int hd_vbd_check_written(const struct hd_dom *d);
 int hd_vbd_find(const struct hd_dom *d, const char *vdev);
-int hd_vbd_remove(const struct hd_dom *d, const char *vdev);
+/* How a detach ended: states last seen (-1: node gone), forced when the
+ * device did not close before the timeout, domain_gone when the domain
+ * was destroyed meanwhile (nothing left to remove). */
+struct hd_vbd_detached {
+	int be_state, fe_state;
+	bool forced, domain_gone;
+};
+typedef void (*hd_vbd_done_fn)(void *arg, const struct hd_vbd_detached *res);
+/* Backend online 0 and Closing; once the backend is Closed or the
+ * frontend Closed/gone (at the latest after timeout_ms) both directories
+ * go and done runs (on the loop, later). 0, -EBUSY (already detaching),
+ * -ENOTCONN, -EINVAL, -ENOMEM. */
+int hd_vbd_detach(const struct hd_dom *d, const char *vdev, unsigned timeout_ms,
+		  hd_vbd_done_fn done, void *arg);
+bool hd_vbd_detaching(const struct hd_dom *d, const char *vdev);
 json_object *hd_vbd_stats(const struct hd_dom *d); /* [{vdev, devid, reads...}] */
 void hd_vbd_totals(const struct hd_dom *d, int64_t *rd, int64_t *wr);
+
+/* hd_vif.c (net): the vif keys hospes-netback serves, counters. devid =
+ * the spec's index in cfg.vifs. */
+int hd_vif_add(const struct hd_dom *d, unsigned devid, const char *spec, char *msg, size_t len);
+int hd_vif_add_all(const struct hd_dom *d);  /* every vif of d->cfg */
+void hd_vif_forget(const struct hd_dom *d);  /* the domain's backend dirs */
+/* After hospes-netback stopped with the guests: their TAPs go too. */
+void hd_vif_delete_taps(void);
+/* The mac of a vif without mac=: 00:16:3e + 3 bytes from uuid and devid. */
+void hd_vif_mac(const char *uuid, unsigned devid, char out[18]);
+json_object *hd_vif_stats(const struct hd_dom *d); /* [{devid, mac, ifname, tx_packets...}] */
+void hd_vif_totals(const struct hd_dom *d, int64_t *tx, int64_t *rx); /* packets */
+/* A spec's devid= (-1 if none) and mac (its mac=, else hd_vif_mac). */
+int hd_vif_spec_devid(const char *spec);
+void hd_vif_spec_mac(const struct hd_dom *d, const char *spec, unsigned devid, char out[18]);
+/* The devid of cfg.vifs[i] (its devid=, else i); the index of a devid or -1. */
+int hd_vif_devid(const struct hd_dom *d, unsigned i);
+int hd_vif_find(const struct hd_dom *d, unsigned devid);
+/* Appends devid=<index> to the specs without one, before the list changes. */
+void hd_vif_pin_devids(struct hd_dom *d);
+/* Detach as for disks (backend Closing, polled, directories removed). */
+int hd_vif_detach(const struct hd_dom *d, unsigned devid, unsigned timeout_ms,
+		  hd_vbd_done_fn done, void *arg);
+bool hd_vif_detaching(const struct hd_dom *d, unsigned devid);
 
 /* hd_monitor.c: one thread per domain waiting on hvctl_wait. */
 int hd_monitor_init(void);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HD_CONFIG_ONLY
@@ -152,9 +153,18 @@ long hd_vdev_devid(const char *v)
 	return -1;
 }
 
+/* block: hospes-blkback serves raw images only; other formats are known
+ * to the parser (xl accepts them) but refused here, at validation. */
 int hd_disk_spec_check(const char *spec, char *msg, size_t len)
 {
-	return hd_disk_spec_parse(spec, NULL, msg, len);
+	struct hd_disk k;
+
+	if (hd_disk_spec_parse(spec, &k, msg, len))
+		return -1;
+	if (strcmp(k.format, "raw"))
+		return snprintf(msg, len, "format=%s is not supported (only raw images)", k.format),
+		       -1;
+	return 0;
 }
 
 static bool mac_ok(const char *m)
@@ -174,7 +184,7 @@ static bool mac_ok(const char *m)
 int hd_vif_spec_check(const char *spec, char *msg, size_t len)
 {
 	static const char *const keys[] = { "mac", "bridge", "ip", "model", "type", "vifname",
-					    "script", "rate", "backend", "gatewaydev", NULL };
+					    "script", "rate", "backend", "gatewaydev", "devid", NULL };
 	char buf[HD_SPEC_MAX], *save = NULL, *tok;
 
 	if (strlen(spec) >= sizeof(buf))
@@ -197,6 +207,10 @@ int hd_vif_spec_check(const char *spec, char *msg, size_t len)
 			return snprintf(msg, len, "unknown key '%s'", tok), -1;
 		if (!strcmp(tok, "mac") && !mac_ok(val))
 			return snprintf(msg, len, "bad mac '%s'", val), -1;
+		/* net: the vif's device number (xl's devid=) */
+		if (!strcmp(tok, "devid") &&
+		    (strspn(val, "0123456789") != strlen(val) || strlen(val) > 3 || atoi(val) > 255))
+			return snprintf(msg, len, "bad devid '%s' (0..255)", val), -1;
 		if (!*val)
 			return snprintf(msg, len, "empty value for '%s'", tok), -1;
 	}

@@ -5,7 +5,49 @@
 #include <string.h>
 
 #include "hd.h"
+#include "hd_conn.h"
 #include "rpc.h"
+
+/* block: the request being dispatched, for a method that answers later */
+static struct {
+	struct hd_conn *conn;
+	json_object *id;
+	bool has_id, in_batch, deferred;
+} cur;
+
+int hd_reply_later(struct hd_later *out)
+{
+	if (cur.in_batch)
+		return -EINVAL;
+	out->conn = cur.conn ? hd_conn_id(cur.conn) : 0;
+	out->id = cur.has_id ? json_object_get(cur.id) : NULL;
+	out->notification = !cur.has_id;
+	cur.deferred = true;
+	return 0;
+}
+
+void hd_reply_send(struct hd_later *l, json_object *result, int code, const char *message,
+		   json_object *data)
+{
+	struct hd_conn *c = NULL;
+
+	for (struct hd_conn *k = hd.conns; k && !l->notification; k = k->next)
+		if (k->id == l->conn && !k->closing)
+			c = k;
+	if (c) {
+		json_object *rep = code ? rpc_error(l->id, code, message, data)
+					: rpc_result(l->id, result);
+
+		hd_conn_send(c, rep);
+		json_object_put(rep);
+	} else {
+		/* the client went away (or asked nothing back) */
+		json_object_put(result);
+		json_object_put(data);
+	}
+	json_object_put(l->id);
+	l->id = NULL;
+}
 
 static const struct hd_method *find_method(const char *name)
 {
@@ -47,7 +89,16 @@ static json_object *dispatch_one(struct hd_conn *c, json_object *req)
 		snprintf(msg, sizeof(msg), "method not found: %.128s", json_object_get_string(method));
 		return has_id ? rpc_error(id, RPC_METHOD_NOT_FOUND, msg, NULL) : NULL;
 	}
+	cur.conn = c;
+	cur.id = id;
+	cur.has_id = has_id;
+	cur.deferred = false;
 	result = m->fn(c, params, &code, msg, sizeof(msg), &data);
+	if (cur.deferred) { /* hd_reply_send answers */
+		json_object_put(result);
+		json_object_put(data);
+		return NULL;
+	}
 	if (!has_id) {
 		json_object_put(result);
 		json_object_put(data);
@@ -82,12 +133,14 @@ json_object *hd_dispatch_line(struct hd_conn *c, const char *line)
 		return rpc_error(NULL, RPC_INVALID_REQUEST, "empty batch", NULL);
 	}
 	out = json_object_new_array();
+	cur.in_batch = true;
 	for (size_t i = 0; i < json_object_array_length(req); i++) {
 		json_object *r = dispatch_one(c, json_object_array_get_idx(req, i));
 
 		if (r)
 			json_object_array_add(out, r);
 	}
+	cur.in_batch = false;
 	json_object_put(req);
 	if (json_object_array_length(out) == 0) {
 		json_object_put(out);

@@ -43,6 +43,10 @@ json_object *hd_dom_json(const struct hd_dom *d)
 	hd_vbd_totals(d, &rd, &wr);
 	json_object_object_add(o, "vbd_rd", json_object_new_int64(rd));
 	json_object_object_add(o, "vbd_wr", json_object_new_int64(wr));
+	/* net: packets over all vifs, as the guest sees them (hospes-netback) */
+	hd_vif_totals(d, &rd, &wr);
+	json_object_object_add(o, "net_tx", json_object_new_int64(rd));
+	json_object_object_add(o, "net_rx", json_object_new_int64(wr));
 	return o;
 }
 

@@ -16,19 +16,42 @@
 
 struct hvctl *hd_hv(void)
 {
-	if (!hd.hvc && hd.hv.pid > 0 && hvctl_connect(hd.hv.sock, &hd.hvc))
-		hd.hvc = NULL;
-	return hd.hvc;
-}
-
-/* A broken connection is dropped so that the next call reconnects. */
-static int hv_result(int r)
-{
-	if (r == -EPIPE || r == -ECONNRESET || r == -EPROTO || r == -ENOTCONN) {
+	/* robust: every call bounded (hd_reach.c); a connection a timeout
+	 * broke (in any caller) is replaced */
+	if (hd.hvc && hvctl_broken(hd.hvc)) {
+		hd_svc_timed_out(&hd.hv, "a request"); /* only a timeout breaks it */
 		hvctl_close(hd.hvc);
 		hd.hvc = NULL;
 	}
+	if (!hd.hvc && hd.hv.pid > 0 && hd_svc_usable(&hd.hv)) {
+		int r = hvctl_connect_timeout(hd.hv.sock, HD_CALL_TIMEOUT_MS, &hd.hvc);
+
+		if (r)
+			hd.hvc = NULL;
+		if (r == -ETIMEDOUT)
+			hd_svc_timed_out(&hd.hv, "connect");
+	}
+	return hd.hvc;
+}
+
+/* A broken connection is dropped so that the next call reconnects; one
+ * that timed out too, so that its late reply is never read as another's. */
+static int hv_result(int r)
+{
+	if (r == -ETIMEDOUT)
+		hd_svc_timed_out(&hd.hv, "a request");
+	if (r == -EPIPE || r == -ECONNRESET || r == -EPROTO || r == -ENOTCONN || r == -ETIMEDOUT) {
+		hvctl_close(hd.hvc);
+		hd.hvc = NULL;
+	} else {
+		hd_svc_answered(&hd.hv);
+	}
 	return r;
+}
+
+int hd_hv_result(int r)
+{
+	return hv_result(r);
 }
 
 const char *hd_state_name(uint32_t state)
@@ -123,6 +146,8 @@ static void make_uuid(char out[37])
 		 b[13], b[14], b[15]);
 }
 
+static void forget(struct hd_dom *d);
+
 static void link_dom(struct hd_dom *d)
 {
 	d->serial = ++hd.next_serial;
@@ -160,7 +185,12 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 		snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
 	else
 		make_uuid(d->uuid);
-	r = hv_result(hvctl_create(h, &hc, &domid));
+	/* robust: loading the kernel may take longer than a plain call */
+	hvctl_set_timeout(h, HD_CREATE_TIMEOUT_MS);
+	r = hvctl_create(h, &hc, &domid);
+	if (r != -ETIMEDOUT)
+		hvctl_set_timeout(h, HD_CALL_TIMEOUT_MS);
+	r = hv_result(r);
 	if (r) {
 		free(d);
 		return r;
@@ -168,7 +198,9 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 	d->domid = domid;
 	r = hv_result(hvctl_info(h, domid, &d->info));
 	if (r) {
-		hvctl_destroy(h, domid);
+		/* hv_result may have closed h */
+		if ((h = hd_hv()) != NULL)
+			hv_result(hvctl_destroy(h, domid));
 		free(d);
 		return r;
 	}
@@ -176,6 +208,16 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 	d->created_at = hd_now();
 	link_dom(d);
 	hd_store_domain(d);
+	/* block: a disk whose keys could not be written fails the create:
+	 * nothing of the domain is left (keys, record, list) */
+	if ((r = hd_vbd_check_written(d))) {
+		forget(d);
+		if ((h = hd_hv()) != NULL)
+			hv_result(hvctl_destroy(h, domid));
+		hd_log((int)domid, "create of '%s' rolled back: a disk was not attached", cfg->name);
+		free(d);
+		return r;
+	}
 	hd_dom_save(d);
 	hd_monitor_start(d);
 	hd_log((int)domid, "created '%s' (%s, %llu MiB, %u vcpus)%s", cfg->name, d->uuid,
@@ -221,6 +263,9 @@ int hd_dom_destroy(struct hd_dom *d)
 	struct hvctl *h = hd_hv();
 	int r = h ? hv_result(hvctl_destroy(h, d->domid)) : -ENOTCONN;
 
+	/* robust: a running hospes-hv that does not answer still holds it */
+	if (r == -ENOTCONN && hd.hv.pid > 0 && hd.hv.unresponsive)
+		return r;
 	if (r && r != -ESRCH && r != -ENOTCONN)
 		return r;
 	forget(d);

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		   "  --stored PATH     hospes-stored binary (default: next to hospesd)\n"
 		   "  --consoled PATH   hospes-consoled binary (default: next to hospesd)\n"
 		   "  --blkback PATH    hospes-blkback binary (default: next to hospesd)\n"
+		   "  --netback PATH    hospes-netback binary (default: next to hospesd)\n"
 		   "  --keep-services   on SIGTERM leave the services and the guests running\n"
 		   "  --group NAME      members of NAME may use the API besides root (default hospes)\n",
 		   RPC_DEFAULT_SOCKET);
@@ -58,6 +59,9 @@ static void stored_up(struct hd_service *s)
 	/* block: the same for hospes-blkback (it rescans the backend dirs) */
 	if (hd.blkback.pid > 0)
 		kill(hd.blkback.pid, SIGTERM);
+	/* net: and hospes-netback (its TAP interfaces outlive it) */
+	if (hd.netback.pid > 0)
+		kill(hd.netback.pid, SIGTERM);
 }
 
 static void on_signal(uv_signal_t *s, int sig)
@@ -78,6 +82,7 @@ int main(int argc, char **argv)
 		{ "stored", required_argument, NULL, 'S' },
 		{ "consoled", required_argument, NULL, 'C' },
 		{ "blkback", required_argument, NULL, 'B' },
+		{ "netback", required_argument, NULL, 'N' }, /* net */
 		{ "keep-services", no_argument, NULL, 'k' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -85,6 +90,7 @@ int main(int argc, char **argv)
 	};
 	const char *sock = NULL, *dir = NULL, *hv_bin = NULL, *st_bin = NULL, *co_bin = NULL;
 	const char *bb_bin = NULL; /* block */
+	const char *nb_bin = NULL; /* net */
 	char path[HD_PATH_MAX + 16];
 	int o;
 
@@ -96,6 +102,7 @@ int main(int argc, char **argv)
 		case 'S': st_bin = optarg; break;
 		case 'C': co_bin = optarg; break;
 		case 'B': bb_bin = optarg; break;
+		case 'N': nb_bin = optarg; break;
 		case 'k': hd.keep_services = true; break;
 		case 'g': hd.group = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -148,13 +155,14 @@ int main(int argc, char **argv)
 		return 1;
 	hd.loop = uv_default_loop();
 	if (hd_super_init(argv[0], hv_bin, st_bin) || hd_super_init_consoled(argv[0], co_bin) ||
-	    hd_super_init_blkback(argv[0], bb_bin) ||
+	    hd_super_init_blkback(argv[0], bb_bin) || hd_super_init_netback(argv[0], nb_bin) ||
 	    hd_monitor_init())
 		return 1;
 	hd.hv.on_up = hv_up;
 	hd.stored.on_up = stored_up;
 	if (hd_super_start(&hd.hv) || hd_super_start(&hd.stored) ||
-	    hd_super_start(&hd.consoled) || hd_super_start(&hd.blkback)) {
+	    hd_super_start(&hd.consoled) || hd_super_start(&hd.blkback) ||
+	    hd_super_start(&hd.netback)) {
 		hd_log(-1, "cannot start the services");
 		hd_super_stop_all();
 		return 1;

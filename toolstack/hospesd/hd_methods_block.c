@@ -1,8 +1,10 @@
 /* hd_methods_block.c: domain.block_attach / domain.block_detach (API.md):
- * disks of a running domain. The spec is kept in the domain's record, so
- * a restarted hospesd or hospes-stored puts the keys back. */
+ * disks of a running domain; a detach answers once the disk closed. The
+ * spec is kept in the domain's record, so a restarted hospesd or
+ * hospes-stored puts the keys back. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hd.h"
@@ -31,7 +33,7 @@ HD_METHOD(hd_m_block_attach)
 		return NULL;
 	if (!spec || strlen(spec) >= HD_SPEC_MAX)
 		return FAIL(RPC_INVALID_PARAMS, "params.spec (an xl disk spec) is required");
-	if (hd_disk_spec_parse(spec, &k, msg, msglen)) {
+	if (hd_disk_spec_check(spec, msg, msglen) || hd_disk_spec_parse(spec, &k, msg, msglen)) {
 		*code = RPC_INVALID_PARAMS;
 		return NULL;
 	}
@@ -42,6 +44,8 @@ HD_METHOD(hd_m_block_attach)
 		return FAIL(RPC_OP_FAILED, "domain %u is not running", d->domid);
 	if (hd_vbd_find(d, k.vdev) >= 0)
 		return FAIL(RPC_EXISTS, "domain %u already has %s", d->domid, k.vdev);
+	if (hd_vbd_detaching(d, k.vdev))
+		return FAIL(RPC_OP_FAILED, "domain %u is still detaching %s", d->domid, k.vdev);
 	if (d->cfg.nr_disks >= HD_MAX_DEVS)
 		return FAIL(RPC_INVALID_PARAMS, "at most %d disks", HD_MAX_DEVS);
 	r = hd_vbd_add(d, spec, msg, msglen);
@@ -60,30 +64,86 @@ HD_METHOD(hd_m_block_attach)
 	return res;
 }
 
+#define DETACH_TIMEOUT_MS 5000
+#define DETACH_TIMEOUT_MAX_MS 60000
+
+/* A detach whose reply waits for the device to close. */
+struct detach_req {
+	struct hd_later later;
+	uint32_t domid;
+	uint64_t serial;
+	char vdev[32];
+};
+
+static void detach_done(void *arg, const struct hd_vbd_detached *dr)
+{
+	struct detach_req *q = arg;
+	struct hd_dom *d = hd_dom_by_domid(q->domid);
+	json_object *res = json_object_new_object();
+	int i;
+
+	if (d && d->serial == q->serial && (i = hd_vbd_find(d, q->vdev)) >= 0) {
+		/* the record forgets it: later rebuilds do not bring it back */
+		memmove(d->cfg.disks[i], d->cfg.disks[i + 1],
+			(size_t)(d->cfg.nr_disks - 1 - (unsigned)i) * HD_SPEC_MAX);
+		d->cfg.nr_disks--;
+		hd_dom_save(d);
+		hd_event("block", d, "vdev", q->vdev);
+	}
+	json_object_object_add(res, "domid", json_object_new_int((int)q->domid));
+	json_object_object_add(res, "vdev", json_object_new_string(q->vdev));
+	json_object_object_add(res, "forced", json_object_new_boolean(dr->forced));
+	json_object_object_add(res, "backend_state", json_object_new_int(dr->be_state));
+	json_object_object_add(res, "frontend_state", json_object_new_int(dr->fe_state));
+	if (dr->domain_gone)
+		json_object_object_add(res, "domain_gone", json_object_new_boolean(true));
+	hd_reply_send(&q->later, res, 0, NULL, NULL);
+	free(q);
+}
+
 HD_METHOD(hd_m_block_detach)
 {
 	struct hd_dom *d = hd_m_target(p, code, msg, msglen);
 	const char *vdev = str_param(p, "vdev");
-	json_object *res;
-	int i, r;
+	int64_t timeout = DETACH_TIMEOUT_MS;
+	struct detach_req *q;
+	json_object *v;
+	int r;
 
 	if (!d)
 		return NULL;
 	if (!vdev)
 		return FAIL(RPC_INVALID_PARAMS, "params.vdev (e.g. xvdb) is required");
-	i = hd_vbd_find(d, vdev);
-	if (i < 0)
+	if (p && json_object_object_get_ex(p, "timeout_ms", &v)) {
+		if (!json_object_is_type(v, json_type_int) ||
+		    (timeout = json_object_get_int64(v)) < 0 || timeout > DETACH_TIMEOUT_MAX_MS)
+			return FAIL(RPC_INVALID_PARAMS, "params.timeout_ms must be 0..%d",
+				    DETACH_TIMEOUT_MAX_MS);
+	}
+	if (hd_vbd_find(d, vdev) < 0)
 		return FAIL(RPC_INVALID_PARAMS, "domain %u has no disk %s", d->domid, vdev);
-	r = hd_vbd_remove(d, vdev);
-	if (r)
-		return hd_m_failed(r, code, msg, msglen, data);
-	/* the record forgets it: later rebuilds do not bring it back */
-	memmove(d->cfg.disks[i], d->cfg.disks[i + 1],
-		(size_t)(d->cfg.nr_disks - 1 - (unsigned)i) * HD_SPEC_MAX);
-	d->cfg.nr_disks--;
-	hd_dom_save(d);
-	hd_event("block", d, "vdev", vdev);
-	res = json_object_new_object();
-	json_object_object_add(res, "domid", json_object_new_int((int)d->domid));
-	return res;
+	if (hd_vbd_detaching(d, vdev))
+		return FAIL(RPC_OP_FAILED, "domain %u is already detaching %s", d->domid, vdev);
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return hd_m_failed(-ENOMEM, code, msg, msglen, data);
+	if (hd_reply_later(&q->later)) {
+		free(q);
+		return FAIL(RPC_INVALID_REQUEST, "domain.block_detach answers once the disk is "
+			    "closed: send it alone, not in a batch");
+	}
+	q->domid = d->domid;
+	q->serial = d->serial;
+	snprintf(q->vdev, sizeof(q->vdev), "%s", vdev);
+	r = hd_vbd_detach(d, vdev, (unsigned)timeout, detach_done, q);
+	if (r) {
+		json_object *e = hd_m_errno(r);
+
+		snprintf(msg, msglen, "detaching %s of domain %u: %s", vdev, d->domid,
+			 strerror(-r));
+		hd_reply_send(&q->later, NULL, r == -ENOTCONN ? RPC_UNAVAILABLE : RPC_OP_FAILED,
+			      msg, e);
+		free(q);
+	}
+	return NULL; /* detach_done answers */
 }

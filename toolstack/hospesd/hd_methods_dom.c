@@ -30,16 +30,38 @@ struct hd_dom *hd_m_target(json_object *params, int *code, char *msg, size_t msg
 		return NULL;
 	}
 	d = hd_dom_find(ref);
-	if (!d)
+	if (!d) {
+		struct hvctl_dominfo info;
+		uint32_t id;
+		int r = hd_m_unmanaged(params, &id, &info);
+
+		/* robust: held by hospes-hv but not by hospesd */
+		if (r == -ENOTCONN || r == -ETIMEDOUT) {
+			(void)FAIL(RPC_UNAVAILABLE, "no record of domain %s and hospes-hv is not "
+				   "reachable", json_object_get_string(ref));
+			return NULL;
+		}
+		if (!r) {
+			(void)FAIL(RPC_OP_FAILED, "domain %u is not managed by hospesd (no record): "
+				   "only domain.info, pause, unpause and destroy apply to it", id);
+			return NULL;
+		}
 		(void)FAIL(RPC_NO_DOMAIN, "no such domain: %s", json_object_get_string(ref));
+	}
 	return d;
 }
 
 json_object *hd_m_failed(int r, int *code, char *msg, size_t msglen, json_object **data)
 {
 	*data = hd_m_errno(r);
+	if (r == -ENOTCONN && (hd.hv.unresponsive || hd.stored.unresponsive))
+		return FAIL(RPC_UNAVAILABLE, "%s is not reachable: it has not answered since a "
+			    "request timed out (%u ms)", hd_svc_down_name(), HD_CALL_TIMEOUT_MS);
 	if (r == -ENOTCONN)
-		return FAIL(RPC_UNAVAILABLE, "hospes-hv is not reachable");
+		return FAIL(RPC_UNAVAILABLE, "%s is not reachable", hd_svc_down_name());
+	if (r == -ETIMEDOUT) /* robust: the connection was dropped */
+		return FAIL(RPC_UNAVAILABLE, "%s is not reachable: no answer within %u ms",
+			    hd_svc_down_name(), HD_CALL_TIMEOUT_MS);
 	return FAIL(RPC_OP_FAILED, "%s", hvctl_strerror(r));
 }
 
@@ -78,6 +100,12 @@ static json_object *m_create(struct hd_conn *c, json_object *p, int *code, char 
 			return FAIL(RPC_BAD_CONFIG, "line %d: %s: %s", err.line, err.field, err.msg);
 		return FAIL(RPC_BAD_CONFIG, "%s: %s", err.field, err.msg);
 	}
+	/* block: a disk that cannot be attached fails the create (API.md) */
+	if ((r = hd_vbd_check_config(&cfg, msg, msglen))) {
+		*data = hd_m_errno(r);
+		*code = RPC_OP_FAILED;
+		return NULL;
+	}
 	r = hd_dom_create(&cfg, NULL, paused, &d);
 	if (r == -EEXIST)
 		return FAIL(RPC_EXISTS, "a domain named '%s' exists", cfg.name);
@@ -108,9 +136,13 @@ static json_object *m_list(struct hd_conn *c, json_object *p, int *code, char *m
 		if (!best)
 			break;
 		hd_dom_refresh(best);
-		json_object_array_add(arr, hd_dom_json(best));
+		json_object *o = hd_dom_json(best);
+
+		json_object_object_add(o, "managed", json_object_new_boolean(true));
+		json_object_array_add(arr, o);
 		last = best->domid;
 	}
+	hd_m_unmanaged_list(arr); /* robust */
 	json_object_object_add(res, "domains", arr);
 	return res;
 }
@@ -118,12 +150,22 @@ static json_object *m_list(struct hd_conn *c, json_object *p, int *code, char *m
 json_object *hd_m_info(struct hd_conn *c, json_object *p, int *code, char *msg,
 			   size_t msglen, json_object **data)
 {
-	struct hd_dom *d = hd_m_target(p, code, msg, msglen);
+	struct hd_dom *d;
+	json_object *o = hd_m_unmanaged_op(p, 0, code, msg, msglen, data);
+	int r;
 
+	if (o || *code)
+		return o;
+	d = hd_m_target(p, code, msg, msglen);
 	if (!d)
 		return NULL;
-	hd_dom_refresh(d);
-	return hd_dom_json(d);
+	r = hd_dom_refresh(d);
+	/* robust: a live domain's facts are hospes-hv's; not answering is an error */
+	if (r == -ENOTCONN || r == -ETIMEDOUT)
+		return hd_m_failed(r, code, msg, msglen, data);
+	o = hd_dom_json(d);
+	json_object_object_add(o, "managed", json_object_new_boolean(true));
+	return o;
 }
 
 static json_object *m_stats(struct hd_conn *c, json_object *p, int *code, char *msg,
@@ -155,6 +197,8 @@ static json_object *m_stats(struct hd_conn *c, json_object *p, int *code, char *
 	json_object_object_add(res, "dommemstat", mem);
 	/* block: per-disk counters from hospes-blkback */
 	json_object_object_add(res, "disks", hd_vbd_stats(d));
+	/* net: per-vif counters from hospes-netback */
+	json_object_object_add(res, "nics", hd_vif_stats(d));
 	return res;
 }
 
@@ -162,22 +206,28 @@ static json_object *m_stats(struct hd_conn *c, json_object *p, int *code, char *
 static json_object *simple(json_object *p, int *code, char *msg, size_t msglen,
 			   json_object **data, int which)
 {
-	struct hd_dom *d = hd_m_target(p, code, msg, msglen);
-	struct hvctl *h = hd_hv();
+	struct hd_dom *d;
+	struct hvctl *h;
+	json_object *o = hd_m_unmanaged_op(p, which == 2 ? 3 : which + 1, code, msg, msglen, data);
 	uint32_t domid;
 	int r;
 
+	if (o || *code)
+		return o;
+	d = hd_m_target(p, code, msg, msglen);
 	if (!d)
 		return NULL;
+	h = hd_hv();
 	domid = d->domid;
 	if (which == 2) {
 		r = hd_dom_destroy(d);
 	} else if (!h) {
 		r = -ENOTCONN;
 	} else if (which == 0) {
-		r = hvctl_pause(h, domid);
+		r = hd_hv_result(hvctl_pause(h, domid));
 	} else {
-		r = d->info.state == HVCTL_STATE_CREATED ? hvctl_start(h, domid) : hvctl_unpause(h, domid);
+		r = hd_hv_result(d->info.state == HVCTL_STATE_CREATED ? hvctl_start(h, domid)
+								      : hvctl_unpause(h, domid));
 	}
 	if (r)
 		return hd_m_failed(r, code, msg, msglen, data);
@@ -220,5 +270,7 @@ const struct hd_method hd_dom_methods[] = {
 	{ "domain.console", hd_m_console },
 	{ "domain.block_attach", hd_m_block_attach }, /* block */
 	{ "domain.block_detach", hd_m_block_detach },
+	{ "domain.network_attach", hd_m_network_attach }, /* net */
+	{ "domain.network_detach", hd_m_network_detach },
 	{ NULL, NULL },
 };

@@ -30,6 +30,8 @@ static json_object *service_json(const struct hd_service *s)
 	json_object_object_add(o, "restarts", json_object_new_int((int)s->restarts));
 	json_object_object_add(o, "socket", json_object_new_string(s->sock));
 	json_object_object_add(o, "binary", json_object_new_string(s->bin));
+	/* robust: false after a call timed out, until it answers again */
+	json_object_object_add(o, "responding", json_object_new_boolean(!s->unresponsive));
 	return o;
 }
 
@@ -45,6 +47,7 @@ static json_object *m_status(struct hd_conn *c, json_object *p, int *code, char 
 	json_object_object_add(svc, "hospes-stored", service_json(&hd.stored));
 	json_object_object_add(svc, "hospes-consoled", service_json(&hd.consoled));
 	json_object_object_add(svc, "hospes-blkback", service_json(&hd.blkback)); /* block */
+	json_object_object_add(svc, "hospes-netback", service_json(&hd.netback)); /* net */
 	json_object_object_add(res, "services", svc);
 	json_object_object_add(res, "domains", json_object_new_int(n));
 	json_object_object_add(res, "state_dir", json_object_new_string(hd.state_dir));
@@ -80,8 +83,14 @@ static json_object *xs_failed(int r, int *code, char *msg, size_t msglen, json_o
 {
 	*data = json_object_new_object();
 	json_object_object_add(*data, "errno", json_object_new_int(-r));
+	if (r == -ENOTCONN && hd.stored.unresponsive)
+		return FAIL(RPC_UNAVAILABLE, "hospes-stored is not reachable: it has not answered "
+			    "since a request timed out (%u ms)", HD_CALL_TIMEOUT_MS);
 	if (r == -ENOTCONN)
 		return FAIL(RPC_UNAVAILABLE, "hospes-stored is not reachable");
+	if (r == -ETIMEDOUT) /* robust: the connection was dropped (hd_xs_result) */
+		return FAIL(RPC_UNAVAILABLE, "hospes-stored is not reachable: no answer within %u ms",
+			    HD_CALL_TIMEOUT_MS);
 	return FAIL(RPC_OP_FAILED, "%s", xsc_strerror(r));
 }
 
@@ -97,7 +106,7 @@ static json_object *m_read(struct hd_conn *c, json_object *p, int *code, char *m
 
 	if (!path)
 		return NULL;
-	r = x ? xsc_read(x, 0, path, &val, &len) : -ENOTCONN;
+	r = x ? hd_xs_result(xsc_read(x, 0, path, &val, &len)) : -ENOTCONN;
 	if (r)
 		return xs_failed(r, code, msg, msglen, data);
 	res = json_object_new_object();
@@ -118,7 +127,8 @@ static json_object *m_write(struct hd_conn *c, json_object *p, int *code, char *
 		return NULL;
 	if (!json_object_object_get_ex(p, "value", &v) || !json_object_is_type(v, json_type_string))
 		return FAIL(RPC_INVALID_PARAMS, "params.value: a string");
-	r = x ? xsc_write(x, 0, path, json_object_get_string(v), (size_t)json_object_get_string_len(v))
+	r = x ? hd_xs_result(xsc_write(x, 0, path, json_object_get_string(v),
+				       (size_t)json_object_get_string_len(v)))
 	      : -ENOTCONN;
 	if (r)
 		return xs_failed(r, code, msg, msglen, data);
@@ -137,7 +147,7 @@ static json_object *m_ls(struct hd_conn *c, json_object *p, int *code, char *msg
 
 	if (!path)
 		return NULL;
-	r = x ? xsc_directory(x, 0, path, &names, &n) : -ENOTCONN;
+	r = x ? hd_xs_result(xsc_directory(x, 0, path, &names, &n)) : -ENOTCONN;
 	if (r)
 		return xs_failed(r, code, msg, msglen, data);
 	res = json_object_new_object();
@@ -158,7 +168,7 @@ static json_object *m_rm(struct hd_conn *c, json_object *p, int *code, char *msg
 
 	if (!path)
 		return NULL;
-	r = x ? xsc_rm(x, 0, path) : -ENOTCONN;
+	r = x ? hd_xs_result(xsc_rm(x, 0, path)) : -ENOTCONN;
 	if (r)
 		return xs_failed(r, code, msg, msglen, data);
 	return json_object_new_object();

@@ -1,6 +1,9 @@
 /* hd_store.c: hospesd's xenstore side: each domain's own keys (owned by the
  * domain), /vm/<uuid>, INTRODUCE/RELEASE, and the client watches that
- * store.watch forwards (a second handle polled by the loop). */
+ * store.watch forwards (a second handle polled by the loop). Both handles
+ * bound every request (HD_CALL_TIMEOUT_MS); the client watches are kept
+ * when the watch handle goes (hospes-stored restarted or not answering)
+ * and set again on a new one. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,11 +22,26 @@ struct cwatch {
 static struct xsc *wh;      /* the watch handle */
 static uv_poll_t *wpoll;
 static struct cwatch *cwatches;
+static uv_timer_t *rewatch_timer; /* robust: watches to set again */
 
 struct xsc *hd_xs(void)
 {
-	if (!hd.xs && hd.stored.pid > 0 && xsc_open(hd.stored.sock, &hd.xs))
+	/* robust: a handle a timeout (or anything) broke in any caller is
+	 * replaced */
+	if (hd.xs && xsc_broken(hd.xs)) {
+		if (xsc_broken(hd.xs) == -ETIMEDOUT)
+			hd_svc_timed_out(&hd.stored, "a request");
+		xsc_close(hd.xs);
 		hd.xs = NULL;
+	}
+	if (!hd.xs && hd.stored.pid > 0 && hd_svc_usable(&hd.stored)) {
+		int r = xsc_open_timeout(hd.stored.sock, HD_CALL_TIMEOUT_MS, &hd.xs);
+
+		if (r)
+			hd.xs = NULL;
+		if (r == -ETIMEDOUT)
+			hd_svc_timed_out(&hd.stored, "connect");
+	}
 	return hd.xs;
 }
 
@@ -32,11 +50,10 @@ static void on_poll_closed(uv_handle_t *h)
 	free(h);
 }
 
-void hd_store_lost(void)
+/* Closes the watch handle; the client watches stay listed, to be set
+ * again on the next handle (rewatch). */
+static void drop_watch_handle(void)
 {
-	if (hd.xs)
-		xsc_close(hd.xs);
-	hd.xs = NULL;
 	if (wpoll) {
 		uv_close((uv_handle_t *)wpoll, on_poll_closed);
 		wpoll = NULL;
@@ -44,24 +61,36 @@ void hd_store_lost(void)
 	if (wh)
 		xsc_close(wh);
 	wh = NULL;
-	/* The watches died with the daemon: the clients are told by the
-	 * service event and may watch again. */
-	while (cwatches) {
-		struct cwatch *w = cwatches;
-
-		cwatches = w->next;
-		free(w);
-	}
 }
 
-/* A broken connection is dropped so that the next call reconnects. */
-static int xs_result(int r)
+void hd_store_lost(void)
 {
-	if (r == -EPIPE || r == -EBADMSG || r == -ECONNRESET) {
+	if (hd.xs)
+		xsc_close(hd.xs);
+	hd.xs = NULL;
+	/* The watches died with the daemon; hd_store_rebuild sets them on
+	 * the new one. */
+	drop_watch_handle();
+}
+
+/* A broken connection is dropped so that the next call reconnects; one
+ * that timed out too (a late reply must not answer the next request). */
+int hd_xs_result(int r)
+{
+	if (r == -ETIMEDOUT)
+		hd_svc_timed_out(&hd.stored, "a request");
+	if (r == -EPIPE || r == -EBADMSG || r == -ECONNRESET || r == -ETIMEDOUT) {
 		xsc_close(hd.xs);
 		hd.xs = NULL;
+	} else {
+		hd_svc_answered(&hd.stored);
 	}
 	return r;
+}
+
+static int xs_result(int r)
+{
+	return hd_xs_result(r);
 }
 
 static int put(struct xsc *x, const char *dir, const char *key, const char *val,
@@ -143,9 +172,12 @@ int hd_store_domain(struct hd_dom *d)
 	/* block: the disks, before INTRODUCE like the console */
 	if (!r)
 		hd_vbd_add_all(d);
+	/* net: the vifs, the same way */
+	if (!r)
+		hd_vif_add_all(d);
 	if (r) {
 		hd_log((int)d->domid, "writing xenstore keys failed");
-		xs_result(-EPIPE);
+		xs_result(xsc_broken(x) ? xsc_broken(x) : -EPIPE); /* robust: a timeout is marked */
 		return -EIO;
 	}
 	if (d->cfg.xenstore && d->info.store_pfn) {
@@ -169,6 +201,7 @@ void hd_store_forget(struct hd_dom *d)
 	/* block: the backend dirs (under dom0) first, so that hospes-blkback
 	 * drops the devices before it sees their frontends go */
 	hd_vbd_forget(d);
+	hd_vif_forget(d); /* net */
 	snprintf(p, sizeof(p), "/local/domain/%u", d->domid);
 	xsc_rm(x, 0, p);
 	snprintf(p, sizeof(p), "/vm/%s", d->uuid);
@@ -208,11 +241,7 @@ int hd_store_control(struct hd_dom *d, const char *what)
 	return xs_result(xsc_write_str(x, 0, p, what));
 }
 
-void hd_store_rebuild(void)
-{
-	for (struct hd_dom *d = hd.doms; d; d = d->next)
-		hd_store_domain(d);
-}
+static void schedule_rewatch(void);
 
 static void on_watch_readable(uv_poll_t *p, int status, int events)
 {
@@ -223,8 +252,110 @@ static void on_watch_readable(uv_poll_t *p, int status, int events)
 		hd_conn_store_event(ev->path, ev->token);
 		free(ev);
 	}
-	if (r != -ETIMEDOUT)
-		hd_store_lost();
+	if (r != -ETIMEDOUT) {
+		/* robust: the watches are set again on a new connection */
+		drop_watch_handle();
+		schedule_rewatch();
+	}
+}
+
+static int open_watch_handle(void)
+{
+	int r;
+
+	if (wh)
+		return 0;
+	if (hd.stored.pid <= 0 || !hd_svc_usable(&hd.stored))
+		return -ENOTCONN;
+	r = xsc_open_timeout(hd.stored.sock, HD_CALL_TIMEOUT_MS, &wh);
+	if (r) {
+		wh = NULL;
+		if (r == -ETIMEDOUT)
+			hd_svc_timed_out(&hd.stored, "connect");
+		return r == -ETIMEDOUT ? r : -ENOTCONN;
+	}
+	wpoll = calloc(1, sizeof(*wpoll));
+	if (!wpoll) {
+		drop_watch_handle();
+		return -ENOMEM;
+	}
+	uv_poll_init(hd.loop, wpoll, xsc_fileno(wh));
+	uv_poll_start(wpoll, UV_READABLE, on_watch_readable);
+	return 0;
+}
+
+/* A watch request on the watch handle; a timeout drops the handle (the
+ * stream is out of step) and the listed watches wait for rewatch. */
+static int watch_one(const char *path, const char *token)
+{
+	int r = xsc_watch(wh, path, token, NULL, NULL);
+
+	if (r == -ETIMEDOUT)
+		hd_svc_timed_out(&hd.stored, "WATCH");
+	else if (!r)
+		hd_svc_answered(&hd.stored);
+	if (r == -ETIMEDOUT || r == -EPIPE || r == -EBADMSG) {
+		drop_watch_handle();
+		schedule_rewatch();
+	}
+	return r;
+}
+
+/* Sets every client watch on a new watch handle; the daemon fires each
+ * once, as for a new watch, so a client sees the current state. */
+static int rewatch(void)
+{
+	unsigned n = 0;
+	int r;
+
+	if (wh || !cwatches)
+		return 0;
+	r = open_watch_handle();
+	if (r)
+		return r;
+	for (struct cwatch *w = cwatches; w; w = w->next, n++) {
+		r = watch_one(w->path, w->token);
+		if (!wh) /* the handle went (timeout, daemon gone): later */
+			return r;
+		if (r) /* refused by the daemon (e.g. a quota): this one is lost */
+			hd_log(-1, "store watch %s for client %u not set again: %s", w->path,
+			       w->conn, xsc_strerror(r));
+	}
+	hd_log(-1, "%u client watch%s set again on hospes-stored", n, n == 1 ? "" : "es");
+	on_watch_readable(wpoll, 0, UV_READABLE);
+	return 0;
+}
+
+static void on_rewatch(uv_timer_t *t)
+{
+	if (!cwatches || !rewatch())
+		uv_timer_stop(t);
+}
+
+/* robust: retries rewatch every 500 ms until it works (hospes-stored
+ * being restarted or not answering). */
+static void schedule_rewatch(void)
+{
+	if (!cwatches)
+		return;
+	if (!rewatch_timer) {
+		rewatch_timer = calloc(1, sizeof(*rewatch_timer));
+		if (!rewatch_timer)
+			return;
+		uv_timer_init(hd.loop, rewatch_timer);
+		uv_unref((uv_handle_t *)rewatch_timer);
+	}
+	if (!uv_is_active((uv_handle_t *)rewatch_timer))
+		uv_timer_start(rewatch_timer, on_rewatch, 500, 500);
+}
+
+void hd_store_rebuild(void)
+{
+	for (struct hd_dom *d = hd.doms; d; d = d->next)
+		hd_store_domain(d);
+	/* robust: after the keys, so that the first events see them */
+	if (rewatch())
+		schedule_rewatch();
 }
 
 int hd_store_watch(const char *path, const char *token)
@@ -232,21 +363,13 @@ int hd_store_watch(const char *path, const char *token)
 	struct cwatch *w;
 	int r;
 
-	if (!wh) {
-		if (hd.stored.pid <= 0 || xsc_open(hd.stored.sock, &wh)) {
-			wh = NULL;
-			return -ENOTCONN;
-		}
-		wpoll = calloc(1, sizeof(*wpoll));
-		if (!wpoll)
-			return -ENOMEM;
-		uv_poll_init(hd.loop, wpoll, xsc_fileno(wh));
-		uv_poll_start(wpoll, UV_READABLE, on_watch_readable);
-	}
+	/* the listed watches first, so that none is lost */
+	if ((r = rewatch()) || (r = open_watch_handle()))
+		return r;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	r = xsc_watch(wh, path, token, NULL, NULL);
+	r = watch_one(path, token);
 	if (r) {
 		free(w);
 		return r;
@@ -270,8 +393,11 @@ void hd_store_unwatch_conn(unsigned connid)
 			pp = &w->next;
 			continue;
 		}
-		if (wh)
-			xsc_unwatch(wh, w->path, w->token);
+		if (wh && xsc_unwatch(wh, w->path, w->token) == -ETIMEDOUT) {
+			hd_svc_timed_out(&hd.stored, "UNWATCH");
+			drop_watch_handle(); /* the rest are set again later */
+			schedule_rewatch();
+		}
 		*pp = w->next;
 		free(w);
 	}

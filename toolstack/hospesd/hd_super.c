@@ -12,11 +12,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bctl.h"
 #include "hd.h"
 
 #define BACKOFF_MAX_MS 5000
@@ -33,9 +35,13 @@ static double now_s(void)
 static bool sock_alive(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { HD_CALL_TIMEOUT_MS / 1000, 0 };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.*s", (int)sizeof(sa.sun_path) - 1, path);
+	/* robust: a stopped service's full backlog must not hang the loop */
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	r = fd >= 0 ? connect(fd, (struct sockaddr *)&sa, sizeof(sa)) : -1;
 	if (fd >= 0)
 		close(fd);
@@ -61,13 +67,15 @@ static bool pid_is(pid_t pid, const char *bin)
 
 static void watch_exit(struct hd_service *s);
 
-/* block: a sockless service counts as up once it has run a moment (it
- * then finds its devices in xenstore by itself). */
+/* block: a backend is up once its control socket answers "status" with
+ * its name (backend_ctl.h); the others once their socket accepts. */
 static bool svc_up(struct hd_service *s, pid_t pid, double since)
 {
-	if (!s->sockless)
+	struct bctl_status st;
+
+	if (!s->ctl_status)
 		return sock_alive(s->sock);
-	return pid > 0 && kill(pid, 0) == 0 && now_s() - since > 0.3;
+	return bctl_get_status(s->sock, HD_BCTL_TIMEOUT_MS, &st) == 0 && !strcmp(st.name, s->name);
 }
 
 static void on_backoff(uv_timer_t *t)
@@ -118,6 +126,7 @@ static void on_pidfd(uv_poll_t *p, int status, int events)
 	else
 		hd_log(-1, "%s (pid %d) exited", s->name, (int)s->pid);
 	s->pid = 0;
+	s->unresponsive = false; /* robust: a new process gets a clean slate */
 	unlink(s->pidfile);
 	if (s == &hd.hv)
 		hd_dom_hv_lost();
@@ -154,7 +163,7 @@ static void watch_exit(struct hd_service *s)
 
 static pid_t spawn(struct hd_service *s)
 {
-	char *argv[12];
+	char *argv[16];
 	int i = 0;
 	pid_t pid;
 
@@ -170,12 +179,17 @@ static pid_t spawn(struct hd_service *s)
 		argv[i++] = "--hv-socket";
 		argv[i++] = hd.hv.sock;
 	}
-	if (s == &hd.consoled || s == &hd.blkback) {
+	if (s == &hd.consoled || s == &hd.blkback || s == &hd.netback) {
 		/* console, block: it learns domains from xenstore, maps rings through hv */
 		argv[i++] = "--hv-socket";
 		argv[i++] = hd.hv.sock;
 		argv[i++] = "--xs-socket";
 		argv[i++] = hd.stored.sock;
+	}
+	if (s == &hd.consoled) {
+		/* console: the API group may attach too */
+		argv[i++] = "--group";
+		argv[i++] = (char *)hd.group;
 	}
 	argv[i] = NULL;
 	pid = fork();

@@ -1,6 +1,7 @@
 /* hd_super_setup.c: where the services' binaries, sockets, state dirs,
  * pid files and logs are; stopping them on hospesd's SIGTERM. */
 #include <errno.h>
+#include <grp.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,21 @@ int hd_super_init(const char *self, const char *hv_bin, const char *stored_bin)
 	return 0;
 }
 
+/* console: members of the API group reach consoled.sock (mode 0660, group
+ * hd.group) through the state dir: group gets search (x) but not read, so
+ * they can neither list it nor open anything else (the other sockets and
+ * files are root's). Without such a group the dir stays 0700. */
+static void group_traversal(void)
+{
+	struct group *gr = getgrnam(hd.group);
+
+	if (!gr)
+		return;
+	if (chown(hd.state_dir, (uid_t)-1, gr->gr_gid) || chmod(hd.state_dir, 0710))
+		hd_log(-1, "%s: cannot open it to group %s: %s", hd.state_dir, hd.group,
+		       strerror(errno));
+}
+
 /* console: hospes-consoled next to hospesd unless --consoled names it. */
 int hd_super_init_consoled(const char *self, const char *bin)
 {
@@ -63,12 +79,13 @@ int hd_super_init_consoled(const char *self, const char *bin)
 	exe[n > 0 ? n : 0] = 0;
 	if (n <= 0)
 		snprintf(exe, sizeof(exe), "%s", self);
+	group_traversal();
 	return setup(&hd.consoled, "hospes-consoled", bin, dirname(exe), "consoled.sock",
 		     "consoled");
 }
 
-/* block: hospes-blkback next to hospesd unless --blkback names it; it has
- * no control socket yet, so it is "up" while it runs. */
+/* block: hospes-blkback next to hospesd unless --blkback names it; it is
+ * up when its control socket answers "status". */
 int hd_super_init_blkback(const char *self, const char *bin)
 {
 	char exe[HD_PATH_MAX];
@@ -77,9 +94,23 @@ int hd_super_init_blkback(const char *self, const char *bin)
 	exe[n > 0 ? n : 0] = 0;
 	if (n <= 0)
 		snprintf(exe, sizeof(exe), "%s", self);
-	hd.blkback.sockless = true;
+	hd.blkback.ctl_status = true;
 	return setup(&hd.blkback, "hospes-blkback", bin, dirname(exe), "blkback.sock",
 		     "blkback");
+}
+
+/* net: hospes-netback, the same way (its control socket answers "status"). */
+int hd_super_init_netback(const char *self, const char *bin)
+{
+	char exe[HD_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	if (n <= 0)
+		snprintf(exe, sizeof(exe), "%s", self);
+	hd.netback.ctl_status = true;
+	return setup(&hd.netback, "hospes-netback", bin, dirname(exe), "netback.sock",
+		     "netback");
 }
 
 static void stop_one(struct hd_service *s)
@@ -89,6 +120,7 @@ static void stop_one(struct hd_service *s)
 	if (s->pid <= 0)
 		return;
 	kill(s->pid, SIGTERM);
+	kill(s->pid, SIGCONT); /* robust: a stopped one handles SIGTERM only once resumed */
 	for (int i = 0; i < 200 && kill(s->pid, 0) == 0; i++) {
 		if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
 			break;
@@ -110,6 +142,7 @@ void hd_super_stop_all(void)
 		uv_timer_stop(hd.stored.backoff);
 		uv_timer_stop(hd.consoled.backoff);
 		uv_timer_stop(hd.blkback.backoff);
+		uv_timer_stop(hd.netback.backoff); /* net */
 		hd_log(-1, "leaving hospes-hv (pid %d), hospes-stored (pid %d) and "
 		       "hospes-consoled (pid %d) running",
 		       (int)hd.hv.pid, (int)hd.stored.pid, (int)hd.consoled.pid);
@@ -118,6 +151,8 @@ void hd_super_stop_all(void)
 	/* the console daemon first: it is a client of the other two */
 	stop_one(&hd.consoled);
 	stop_one(&hd.blkback); /* block: a client of the other two, too */
+	stop_one(&hd.netback); /* net: the same; it leaves the TAPs for a */
+	hd_vif_delete_taps();  /* restart, but the guests end with us */
 	stop_one(&hd.stored);
 	stop_one(&hd.hv);
 }

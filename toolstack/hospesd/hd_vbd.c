@@ -1,17 +1,21 @@
 /* hd_vbd.c: a domain's PV disks in xenstore for hospes-blkback: the vbd
  * frontend and backend directories libxl writes (one transaction, same
  * owners and permissions), the Xen virtual-device numbers, detaching the
- * Xen way (backend Closing, then the directories go) and the disk
- * counters blkback writes to its state dir. */
+ * Xen way (backend Closing, waiting for Closed, then the directories go)
+ * and the disk counters blkback writes to its state dir. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hd.h"
 #include "xsclient.h"
 
 #define XENBUS_CLOSING "5"
+#define XENBUS_CLOSED 6
 
 static int node(struct xsc *x, uint32_t tx, const char *path, const char *val,
 		const struct xsc_perm *perm)
@@ -112,6 +116,79 @@ int hd_vbd_add_all(const struct hd_dom *d)
 	return r;
 }
 
+/* What hospes-blkback's probe will need of the image, checked before a
+ * domain is built: an absolute path to a regular file it can open with
+ * the disk's access mode. */
+static int check_image(const struct hd_disk *k, char *msg, size_t len)
+{
+	struct stat st;
+	int fd;
+
+	if (k->target[0] != '/')
+		return snprintf(msg, len, "disk %s: target %s is not an absolute path", k->vdev,
+				k->target), -EINVAL;
+	fd = open(k->target, (k->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+		bool rw = !k->readonly && (e == EACCES || e == EROFS);
+
+		snprintf(msg, len, "disk %s: image %s: %s%s", k->vdev, k->target, strerror(e),
+			 rw ? " (opened for writing)" : "");
+		return -e;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return snprintf(msg, len, "disk %s: image %s is not a regular file", k->vdev,
+				k->target), -EINVAL;
+	}
+	close(fd);
+	return 0;
+}
+
+int hd_vbd_check_config(const struct hd_config *c, char *msg, size_t len)
+{
+	for (unsigned i = 0; i < c->nr_disks; i++) {
+		struct hd_disk k;
+		int r;
+
+		if (hd_disk_spec_parse(c->disks[i], &k, msg, len))
+			return -EINVAL;
+		if (hd_vdev_devid(k.vdev) < 0)
+			return snprintf(msg, len, "disk %s: no Xen device number", k.vdev), -EINVAL;
+		if (strcmp(k.format, "raw") || !k.target[0])
+			return snprintf(msg, len, "disk %s: only format=raw with a target",
+					k.vdev), -EINVAL;
+		if ((r = check_image(&k, msg, len)))
+			return r;
+	}
+	return 0;
+}
+
+int hd_vbd_check_written(const struct hd_dom *d)
+{
+	struct xsc *x = hd_xs();
+
+	for (unsigned i = 0; i < d->cfg.nr_disks; i++) {
+		struct hd_disk k;
+		char p[128], msg[8], *v = NULL;
+		long devid;
+		int r;
+
+		if (hd_disk_spec_parse(d->cfg.disks[i], &k, msg, sizeof(msg)) ||
+		    (devid = hd_vdev_devid(k.vdev)) < 0)
+			return -EINVAL;
+		snprintf(p, sizeof(p), "/local/domain/0/backend/vbd/%u/%ld/params", d->domid,
+			 devid);
+		r = x ? xsc_read(x, 0, p, &v, &(size_t){ 0 }) : -ENOTCONN;
+		free(v);
+		if (r) {
+			hd_log((int)d->domid, "disk %s: its keys are not in xenstore", k.vdev);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 void hd_vbd_forget(const struct hd_dom *d)
 {
 	struct xsc *x = hd_xs();
@@ -136,29 +213,145 @@ int hd_vbd_find(const struct hd_dom *d, const char *vdev)
 	return -1;
 }
 
-/* Detach, the Xen way: the backend goes offline and Closing (the
- * frontend and blkback close the ring), then both directories go. */
-int hd_vbd_remove(const struct hd_dom *d, const char *vdev)
+/* A detach waiting for the device to close (one per disk at a time). */
+struct detach {
+	struct detach *next;
+	uint32_t domid;
+	uint64_t serial; /* the domain's life it belongs to */
+	long devid;
+	char vdev[32];
+	char be[96], fe[96];
+	double deadline;
+	uv_timer_t *timer;
+	hd_vbd_done_fn done;
+	void *arg;
+};
+
+static struct detach *detaches;
+
+#define DETACH_POLL_MS 25
+
+/* A state key's value, -1 if the node is gone (or unreadable). */
+static int read_state(struct xsc *x, const char *dir)
+{
+	char p[128], *v = NULL;
+	int st = -1;
+
+	snprintf(p, sizeof(p), "%s/state", dir);
+	if (x && xsc_read(x, 0, p, &v, &(size_t){ 0 }) == 0)
+		st = atoi(v);
+	free(v);
+	return st;
+}
+
+static void on_detach_timer_closed(uv_handle_t *h)
+{
+	free(h->data);
+	free(h);
+}
+
+static void detach_finish(struct detach *t, struct hd_vbd_detached *res)
+{
+	for (struct detach **pp = &detaches; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	uv_timer_stop(t->timer);
+	t->done(t->arg, res);
+	uv_close((uv_handle_t *)t->timer, on_detach_timer_closed); /* frees t */
+}
+
+/* Polls the states (a few keys every DETACH_POLL_MS, never blocking the
+ * loop on the guest): the backend Closed, the frontend Closed or gone,
+ * or the deadline. Then both directories go, the backend's first so that
+ * blkback drops the device before its frontend's removal is seen. */
+static void on_detach_tick(uv_timer_t *tm)
+{
+	struct detach *t = tm->data;
+	struct hd_dom *d = hd_dom_by_domid(t->domid);
+	struct xsc *x = hd_xs();
+	struct hd_vbd_detached res = { .be_state = read_state(x, t->be),
+				       .fe_state = read_state(x, t->fe) };
+
+	if (!d || d->serial != t->serial) {
+		/* destroyed meanwhile: its keys went with it */
+		res.domain_gone = true;
+		detach_finish(t, &res);
+		return;
+	}
+	if (res.be_state != XENBUS_CLOSED && res.fe_state != XENBUS_CLOSED && res.fe_state >= 0 &&
+	    hd_now() < t->deadline)
+		return;
+	res.forced = res.be_state != XENBUS_CLOSED && res.fe_state != XENBUS_CLOSED &&
+		     res.fe_state >= 0;
+	if (x) {
+		xsc_rm(x, 0, t->be);
+		xsc_rm(x, 0, t->fe);
+	}
+	hd_log((int)t->domid, "disk %s (%ld) detached%s (backend state %d, frontend %d)", t->vdev,
+	       t->devid, res.forced ? " by force: the device did not close in time" : "",
+	       res.be_state, res.fe_state);
+	detach_finish(t, &res);
+}
+
+bool hd_vbd_detaching(const struct hd_dom *d, const char *vdev)
+{
+	for (struct detach *t = detaches; t; t = t->next)
+		if (t->domid == d->domid && t->serial == d->serial && !strcmp(t->vdev, vdev))
+			return true;
+	return false;
+}
+
+/* Detach, the Xen way: the backend goes offline and Closing; blkback
+ * closes once the frontend let go (or at once if it never connected). */
+int hd_vbd_detach(const struct hd_dom *d, const char *vdev, unsigned timeout_ms,
+		  hd_vbd_done_fn done, void *arg)
 {
 	struct xsc *x = hd_xs();
 	long devid = hd_vdev_devid(vdev);
-	char b[96], p[128];
+	struct detach *t;
+	char p[128];
+	int r;
 
 	if (devid < 0)
 		return -EINVAL;
+	if (hd_vbd_detaching(d, vdev))
+		return -EBUSY;
 	if (!x)
 		return -ENOTCONN;
-	snprintf(b, sizeof(b), "/local/domain/0/backend/vbd/%u/%ld", d->domid, devid);
-	snprintf(p, sizeof(p), "%s/online", b);
-	xsc_write_str(x, 0, p, "0");
-	snprintf(p, sizeof(p), "%s/state", b);
-	xsc_write_str(x, 0, p, XENBUS_CLOSING);
-	/* the backend dir first: blkback drops the device on seeing it go,
-	 * before the frontend's removal could make it write a state again */
-	xsc_rm(x, 0, b);
-	snprintf(p, sizeof(p), "/local/domain/%u/device/vbd/%ld", d->domid, devid);
-	xsc_rm(x, 0, p);
-	hd_log((int)d->domid, "disk %s (%ld) detached", vdev, devid);
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->timer = calloc(1, sizeof(*t->timer)))) {
+		free(t);
+		return -ENOMEM;
+	}
+	t->domid = d->domid;
+	t->serial = d->serial;
+	t->devid = devid;
+	snprintf(t->vdev, sizeof(t->vdev), "%s", vdev);
+	snprintf(t->be, sizeof(t->be), "/local/domain/0/backend/vbd/%u/%ld", d->domid, devid);
+	snprintf(t->fe, sizeof(t->fe), "/local/domain/%u/device/vbd/%ld", d->domid, devid);
+	t->deadline = hd_now() + timeout_ms / 1000.0;
+	t->done = done;
+	t->arg = arg;
+	/* a write would create a backend directory that is not there */
+	r = read_state(x, t->be) < 0 ? -ENOENT : 0;
+	snprintf(p, sizeof(p), "%s/online", t->be);
+	if (!r)
+		r = xsc_write_str(x, 0, p, "0");
+	snprintf(p, sizeof(p), "%s/state", t->be);
+	if (!r)
+		r = xsc_write_str(x, 0, p, XENBUS_CLOSING);
+	if (r)
+		hd_log((int)d->domid, "disk %s: asking the backend to close: %s", vdev,
+		       xsc_strerror(r));
+	uv_timer_init(hd.loop, t->timer);
+	t->timer->data = t;
+	t->next = detaches;
+	detaches = t;
+	uv_timer_start(t->timer, on_detach_tick, r ? 0 : DETACH_POLL_MS, DETACH_POLL_MS);
+	hd_log((int)d->domid, "disk %s (%ld): detaching (backend Closing, up to %u ms)", vdev,
+	       devid, timeout_ms);
 	return 0;
 }
 
@@ -177,6 +370,17 @@ static json_object *disk_stats(const struct hd_dom *d, const char *spec)
 	o = json_object_new_object();
 	json_object_object_add(o, "vdev", json_object_new_string(k.vdev));
 	json_object_object_add(o, "devid", json_object_new_int64(devid));
+	{
+		/* the backend's reason when it refused the disk */
+		struct xsc *x = hd_xs();
+		char *err = NULL;
+
+		snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u/%ld/error", d->domid,
+			 devid);
+		if (x && xsc_read(x, 0, path, &err, &(size_t){ 0 }) == 0 && err[0])
+			json_object_object_add(o, "error", json_object_new_string(err));
+		free(err);
+	}
 	snprintf(path, sizeof(path), "%s/vbd-%u-%ld.stats", hd.blkback.dir, d->domid, devid);
 	txt = hd_read_file(path, 4096);
 	for (int i = 0; keys[i]; i++) {

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ const char *xsc_strerror(int err)
 		return "malformed reply from the xenstore daemon";
 	if (err == -EPIPE)
 		return "connection to the xenstore daemon lost";
+	if (err == -ETIMEDOUT)
+		return "the xenstore daemon did not answer in time";
 	return strerror(err < 0 ? -err : err);
 }
 
@@ -39,9 +42,12 @@ const char *xsc_socket_path(const char *path)
 	return env && env[0] ? env : XS_DEFAULT_SOCKET;
 }
 
-static int connect_unix(const char *path)
+/* timeout_ms bounds connect() (a stopped daemon's full backlog) and
+ * every send (SO_SNDTIMEO); replies are waited for with poll. */
+static int connect_unix(const char *path, unsigned timeout_ms)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	int fd;
 
 	if (strlen(path) >= sizeof(a.sun_path))
@@ -50,8 +56,9 @@ static int connect_unix(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int err = -errno;
+	if ((timeout_ms && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int err = errno == EAGAIN ? -ETIMEDOUT : -errno;
 
 		close(fd);
 		return err;
@@ -100,10 +107,20 @@ int xsc_open_fd(int fd, struct xsc **out)
 
 int xsc_open(const char *path, struct xsc **out)
 {
-	int fd = connect_unix(xsc_socket_path(path));
+	return xsc_open_timeout(path, 0, out);
+}
+
+int xsc_open_timeout(const char *path, unsigned timeout_ms, struct xsc **out)
+{
+	int fd = connect_unix(xsc_socket_path(path), timeout_ms), err;
 
 	*out = NULL;
-	return fd < 0 ? fd : xsc_open_fd(fd, out);
+	if (fd < 0)
+		return fd;
+	err = xsc_open_fd(fd, out);
+	if (!err)
+		(*out)->timeout_ms = timeout_ms;
+	return err;
 }
 
 void xsc_close(struct xsc *h)
@@ -118,6 +135,11 @@ void xsc_close(struct xsc *h)
 		close(h->evfd);
 	close(h->fd);
 	free(h);
+}
+
+int xsc_broken(const struct xsc *h)
+{
+	return h->broken ? (h->broken_err ? h->broken_err : -EPIPE) : 0;
 }
 
 int xsc_fileno(struct xsc *h)

@@ -33,6 +33,8 @@ struct xsc {
 	int evfd;     /* eventfd: readable while the queue is non-empty */
 	int epfd;     /* xsc_fileno: socket + evfd */
 	bool broken;  /* the stream lost sync: every call fails with -EPIPE */
+	unsigned timeout_ms; /* bound of one request (0: none), xsc_open_timeout */
+	int broken_err;      /* what broke it (xsc_broken) */
 	uint32_t next_req;
 	size_t rlen;  /* bytes buffered in rbuf */
 	struct xsc_qevent *qhead, *qtail;

@@ -11,6 +11,8 @@
 
 int xsc_fail(struct xsc *h, int err)
 {
+	if (!h->broken)
+		h->broken_err = err;
 	h->broken = true;
 	return err;
 }
@@ -25,6 +27,8 @@ static int send_all(struct xsc *h, struct iovec *iov, int n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EAGAIN) /* SO_SNDTIMEO: part may be sent */
+			return xsc_fail(h, -ETIMEDOUT);
 		if (w < 0)
 			return xsc_fail(h, errno == EPIPE ? -EPIPE : -errno);
 		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
@@ -139,6 +143,7 @@ int xsc_request(struct xsc *h, uint32_t type, uint32_t tx, const struct iovec *p
 {
 	struct xsd_sockmsg req = { .type = type, .tx_id = tx };
 	struct iovec iov[8];
+	int64_t end;
 	int err;
 
 	if (h->broken)
@@ -153,6 +158,7 @@ int xsc_request(struct xsc *h, uint32_t type, uint32_t tx, const struct iovec *p
 		req.len += (uint32_t)parts[i].iov_len;
 	}
 	req.req_id = h->next_req++;
+	end = now_ms() + h->timeout_ms;
 	err = send_all(h, iov, nparts + 1);
 	if (err)
 		return err;
@@ -161,7 +167,13 @@ int xsc_request(struct xsc *h, uint32_t type, uint32_t tx, const struct iovec *p
 		if (err < 0)
 			return err;
 		if (err == 0) {
-			err = fill(h, -1);
+			int left = h->timeout_ms ? (int)(end - now_ms()) : -1;
+
+			/* no reply in time: it may still come, after the next
+			 * request, so the stream is given up */
+			err = h->timeout_ms && left <= 0 ? -ETIMEDOUT : fill(h, left);
+			if (err == -ETIMEDOUT)
+				return xsc_fail(h, err);
 			if (err)
 				return err;
 			continue;

@@ -23,6 +23,15 @@ const char *xsc_socket_path(const char *path);
 
 /* Connects to xsc_socket_path(path). */
 int xsc_open(const char *path, struct xsc **out);
+/* The same, with every request bounded: the connect and each request
+ * wait at most timeout_ms (0: no bound) for the daemon. A request that
+ * runs out returns -ETIMEDOUT and breaks the handle (later calls: -EPIPE),
+ * because its reply may still come and be taken for the next one's. */
+int xsc_open_timeout(const char *path, unsigned timeout_ms, struct xsc **out);
+/* 0 while the handle is usable, else the error that broke it (every call
+ * now returns -EPIPE): -ETIMEDOUT for a timed-out request, -EBADMSG for a
+ * reply out of step, -EPIPE for the daemon gone, ... */
+int xsc_broken(const struct xsc *h);
 /* Uses an already connected stream socket (tests, inherited fds); the
  * handle owns fd from then on, also on failure. */
 int xsc_open_fd(int fd, struct xsc **out);

@@ -199,8 +199,17 @@ struct hvctl_dominfo {
 	uint64_t console_pfn;
 	uint32_t console_port;
 	uint32_t pad3;
+	/* Boot accounting, ns, 0 until known: building the domain (CREATE),
+	 * and from its start to its first console output (console_io, a line
+	 * on port 0xE9 or a send on the console ring's port), with the part
+	 * hospes-hv spent outside KVM_RUN and the guest's part inside it (of
+	 * the vCPU that wrote). */
+	uint64_t build_ns;
+	uint64_t boot_console_ns;
+	uint64_t boot_hv_ns;
+	uint64_t boot_guest_ns;
 };
-_Static_assert(sizeof(struct hvctl_dominfo) == 96, "hvctl_dominfo");
+_Static_assert(sizeof(struct hvctl_dominfo) == 128, "hvctl_dominfo");
 
 struct hvctl_bind_reply {
 	struct hvctl_reply r;

@@ -9,7 +9,12 @@
  * and prints "RING REVOKE <rc>". mode=baseline: the same copies into its own memory,
  * no ring: "RING BASELINE ...". mode=overrun: like ring, but instead of
  * streaming it moves req_prod three rings ahead and notifies ("RING
- * OVERRUN ..."), for dom0's overflow check. Powers off. */
+ * OVERRUN ..."), for dom0's overflow check. Powers off.
+ *
+ * Every wait is pvabi_evtchn_wait on the (masked) port, never `sti; hlt`:
+ * the work happens after the wake-up, outside any handler, so an upcall
+ * taken between sti and hlt (where a host does not honour sti's interrupt
+ * shadow) would leave the guest halted with dom0 waiting for it. */
 #include <pvabi.h>
 
 #include "ring_proto.h"
@@ -24,26 +29,11 @@ static uint8_t ring_area[PVABI_RING_AREA(PVABI_RING_MAX_ORDER)] __attribute__((a
 static uint8_t gnt_frames[GNT_FRAMES][4096] __attribute__((aligned(4096)));
 static grant_ref_t data_refs[MAX_SLOTS * MAX_CHUNK / 4096];
 static struct pvabi_ring_conn conn;
-static volatile unsigned int kicks;
 
 struct params {
 	unsigned long chunks;
 	uint32_t chunk, slots, order; /* order: the ring spans 2^order pages */
 };
-
-static void on_kick(evtchn_port_t port, void *arg)
-{
-	(void)port;
-	(void)arg;
-	kicks++;
-}
-
-/* Interrupts are off; the upcall ends the halt. */
-static void wait_kicks(unsigned int want)
-{
-	while (kicks < want)
-		__asm__ volatile("sti; hlt; cli" : : : "memory");
-}
 
 static void copy_qwords(void *dst, const void *from, size_t n)
 {
@@ -94,7 +84,7 @@ static void stream(struct bring_front *f, const struct params *p, unsigned long 
 			*ok += o->seq == got && o->status == 0;
 		}
 		if (!n && !bring_front_final_check(f))
-			__asm__ volatile("sti; hlt; cli" : : : "memory");
+			pvabi_evtchn_wait(conn.port);
 	}
 }
 
@@ -119,7 +109,8 @@ static void offer(const struct params *p, uint32_t pages)
 		data_refs[i] = (grant_ref_t)rc;
 		pvabi_gnttab_grant_access(data_refs[i], 0, ((uintptr_t)data >> PVABI_PAGE_SHIFT) + i, 1);
 	}
-	if ((rc = pvabi_evtchn_bind_handler(conn.port, on_kick, NULL)))
+	/* Masked, no handler: waited on with pvabi_evtchn_wait only. */
+	if ((rc = pvabi_evtchn_bind_handler(conn.port, NULL, NULL)))
 		pvabi_panic("bench-ring: bind_handler %ld", rc);
 	pvabi_printf("RING READY ring=%u order=%u port=%u data=%u pages=%u chunk=%u slots=%u "
 		     "chunks=%lu\n", conn.refs[0], p->order, conn.port, data_refs[0], pages, p->chunk,
@@ -149,7 +140,7 @@ static void ring_mode(const struct params *p, int overrun)
 
 	offer(p, pages);
 	bring_front_init(&f, (struct bring_sring *)ring_area, PVABI_RING_AREA(p->order));
-	wait_kicks(1); /* dom0 has bound the port and mapped the ring */
+	pvabi_evtchn_wait(conn.port); /* dom0 has bound the port and mapped the ring */
 	if (overrun) {
 		PVABI_RING_SET(f.sring->hdr.req_prod, 3 * f.size);
 		pvabi_evtchn_send(conn.port);
@@ -162,10 +153,10 @@ static void ring_mode(const struct params *p, int overrun)
 			     p->chunks * p->chunk, (unsigned long)t);
 	}
 	/* dom0 unmaps the ring last, then sends: wait for the in-use bits of
-	 * the ring's grant to clear (checked with interrupts off, so the
-	 * event cannot slip in between the check and the halt). */
+	 * the ring's grant to clear (a send before the check stays pending,
+	 * so the wait after it returns at once). */
 	while (pvabi_gnttab_table()[conn.refs[0]].flags & (GTF_reading | GTF_writing))
-		__asm__ volatile("sti; hlt; cli" : : : "memory");
+		pvabi_evtchn_wait(conn.port);
 	pvabi_printf("RING REVOKE %d\n", revoke(pages));
 }
 

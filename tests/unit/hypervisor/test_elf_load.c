@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "elf_load.h"
 
@@ -128,6 +129,31 @@ Test(elf_load, elf64_with_8_byte_entry)
 	for (size_t i = sizeof(code); i < 0x2000; i++)
 		cr_assert_eq(mem.base[0x100000 + i], 0, "BSS byte %zu not zeroed", i);
 	cr_assert_eq(mem.base[0x102000], 0xaa, "wrote past p_memsz");
+}
+
+/* A large BSS is zeroed by giving its whole pages back to the RAM memfd:
+ * they read as zeros and the host holds no memory for them. */
+Test(elf_load, large_bss_costs_no_host_memory)
+{
+	const uint64_t bss_end = 0x100000 + 0x41000 + 0x123;
+	struct stat before, after;
+
+	note_len = make_note(note, 18, 0x100000, 8);
+	struct seg s[] = { { PT_LOAD, 0x100000, code, sizeof(code), bss_end - 0x100000 },
+			   { PT_NOTE, 0, note, note_len, note_len } };
+	size_t n = build(true, s, 2);
+
+	cr_assert_eq(fstat(mem.fd, &before), 0);
+	cr_assert_eq(elf_load("k.elf", img, n, &mem, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(fstat(mem.fd, &after), 0);
+	cr_assert_arr_eq(mem.base + 0x100000, code, sizeof(code));
+	for (uint64_t a = 0x100000 + sizeof(code); a < bss_end; a++)
+		cr_assert_eq(mem.base[a], 0, "BSS byte at 0x%llx not zeroed", (unsigned long long)a);
+	cr_assert_eq(mem.base[bss_end], 0xaa, "wrote past p_memsz");
+	/* 0x40 whole pages given back (st_blocks counts 512-byte units). */
+	cr_assert_geq((before.st_blocks - after.st_blocks) * 512, 0x40 * 4096,
+		      "allocated %lld -> %lld blocks", (long long)before.st_blocks,
+		      (long long)after.st_blocks);
 }
 
 Test(elf_load, elf32_with_4_byte_entry)

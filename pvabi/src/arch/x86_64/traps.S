@@ -6,7 +6,9 @@
 
 	.section .text.pvabi_traps, "ax"
 	.code64
-	.p2align 4
+	/* 32 x 16 bytes inside one aligned 512-byte block: the stubs share
+	 * the upper bits of their address (traps.c fills the IDT that way). */
+	.p2align 9
 	.globl pvabi_trap_stubs
 pvabi_trap_stubs:
 	.set vec, 0
