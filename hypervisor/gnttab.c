@@ -189,6 +189,7 @@ int gnttab_physmap(struct hv_domain *d, uint64_t idx, uint64_t gpfn)
 			       (unsigned long long)old);
 	}
 	g->gpfn[idx] = gpfn;
+	hv_mem_changed(d);
 	if (idx + 1 > g->nr_frames)
 		g->nr_frames = (unsigned)idx + 1;
 out:

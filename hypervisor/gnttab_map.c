@@ -154,6 +154,7 @@ static int overlay(struct hv_domain *d, uint64_t f, int fd, int64_t off, bool ro
 	if (mmap(m->base + f * HV_PAGE_SIZE, HV_PAGE_SIZE, ro ? PROT_READ : PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, fd, (off_t)off) == MAP_FAILED)
 		return GNTST_general_error;
+	hv_mem_changed(d);
 	mark_mapped(m, f, true);
 	return GNTST_okay;
 }
@@ -176,6 +177,7 @@ static void restore(struct hv_domain *d, uint64_t f)
 	if (p == MAP_FAILED)
 		hv_log(d, HV_LOG_ERROR, "cannot restore guest frame 0x%llx after a grant unmap",
 		       (unsigned long long)f);
+	hv_mem_changed(d);
 	mark_mapped(m, f, false);
 }
 

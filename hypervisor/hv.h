@@ -113,6 +113,13 @@ void hv_console_flush(struct hv_console *c);
 
 /* ---- domains and vCPUs (hv_domain.c) ---- */
 
+/* What runs a domain's vCPUs: KVM, or Hospes's software CPU (hv_emu.c)
+ * where /dev/kvm is missing. hv_kvm.c dispatches on it; nothing else
+ * needs to care. AUTO is only a request (KVM if /dev/kvm opens). */
+enum hv_accel { HV_ACCEL_KVM, HV_ACCEL_EMU, HV_ACCEL_AUTO };
+
+struct hv_emu_vcpu;
+
 enum hv_dom_state {
 	HV_DOM_RUNNING,
 	HV_DOM_SHUTDOWN,  /* guest asked (SCHEDOP_shutdown) */
@@ -133,6 +140,11 @@ struct hv_domain {
 	uint8_t uuid[16];         /* [I] random at creation (XENVER_guest_handle) */
 	struct hv_mem mem;        /* [I] */
 	int vm_fd;                /* [I] KVM VM, -1 without KVM */
+	enum hv_accel accel;      /* [I] KVM or EMU, set when the VM is created */
+	/* [A] bumped whenever what backs guest-physical memory changes
+	 * (balloon, grant maps, add_to_physmap): software CPUs drop their
+	 * cached translations (hv_kvm_mem_changed). */
+	_Atomic(uint64_t) mem_gen;
 	struct hv_console console; /* [C] */
 
 	pthread_mutex_t lock;
@@ -194,6 +206,7 @@ struct hv_vcpu {
 	struct hv_domain *dom;    /* [I] */
 	unsigned id;              /* [I] */
 	int fd;                   /* [I] vCPU fd, -1 without KVM */
+	struct hv_emu_vcpu *emu;  /* [I] software CPU state (hv_emu.c), NULL on KVM */
 	struct kvm_run *run;      /* [I] */
 	size_t run_size;          /* [I] */
 	struct kvm_regs *regs;    /* [V] */
@@ -226,6 +239,14 @@ struct hv_smp_ops {
 	int (*start)(struct hv_vcpu *v); /* called with dom->lock held */
 	void (*kick)(struct hv_vcpu *v);
 };
+
+/* What backs guest-physical memory changed (balloon, grant map/unmap,
+ * add_to_physmap): software CPUs drop their cached translations before
+ * they next run guest code (KVM follows host mappings by itself). */
+static inline void hv_mem_changed(struct hv_domain *d)
+{
+	atomic_fetch_add_explicit(&d->mem_gen, 1, memory_order_release);
+}
 
 int hv_domain_init(struct hv_domain *d, domid_t id, int console_fd);
 void hv_domain_fini(struct hv_domain *d);

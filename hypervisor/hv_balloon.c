@@ -119,6 +119,7 @@ static int unmap_run(struct hv_domain *d, const struct run *r)
 	if (mmap(m->base + r->lo * HV_PAGE_SIZE, len, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
 		return -errno;
+	hv_mem_changed(d);
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len))
 		hv_log(d, HV_LOG_WARN, "cannot return %llu KiB of guest RAM to the host: %s",
 		       (unsigned long long)(len >> 10), strerror(errno));
@@ -134,6 +135,7 @@ static int map_run(struct hv_domain *d, const struct run *r)
 
 	if (!ram_offset(m, r->lo, r->hi - r->lo, &off))
 		return -EINVAL;
+	hv_mem_changed(d);
 	if (mmap(va, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_NORESERVE, m->fd,
 		 (off_t)off) != MAP_FAILED)
 		return 0;

@@ -1,5 +1,6 @@
 /* hv_kvm.c: every KVM ioctl of hospes-hv: VM, memslots, MSR filter, vCPU,
- * CPUID and the PVH boot state. */
+ * CPUID and the PVH boot state; and the choice of accelerator, with each
+ * operation dispatched to the software CPU (hv_emu.c) for its domains. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <pvabi/cpuid.h>
 
 #include "hv_cpuid.h"
+#include "hv_emu.h"
 #include "hv_kvm.h"
 #include "hv_upcall.h"
 
@@ -20,6 +22,43 @@ static size_t kvm_run_size;
 static struct kvm_cpuid2 *supported_cpuid;
 
 static int read_supported_cpuid(void);
+
+static enum hv_accel accel_requested = HV_ACCEL_AUTO;
+static enum hv_accel accel_current = HV_ACCEL_KVM;
+
+void hv_accel_request(enum hv_accel a)
+{
+	accel_requested = a;
+}
+
+int hv_accel_parse(const char *s, enum hv_accel *a)
+{
+	if (!strcmp(s, "auto"))
+		*a = HV_ACCEL_AUTO;
+	else if (!strcmp(s, "kvm"))
+		*a = HV_ACCEL_KVM;
+	else if (!strcmp(s, "emu"))
+		*a = HV_ACCEL_EMU;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+enum hv_accel hv_accel_current(void)
+{
+	return accel_current;
+}
+
+static inline bool emu_dom(const struct hv_domain *d)
+{
+	return d->accel == HV_ACCEL_EMU;
+}
+
+static int use_emu(void)
+{
+	accel_current = HV_ACCEL_EMU;
+	return hv_emu_open();
+}
 
 static int fail(const struct hv_domain *d, const char *what)
 {
@@ -44,7 +83,16 @@ int hv_kvm_open(void)
 {
 	int r;
 
+	if (accel_requested == HV_ACCEL_EMU) {
+		hv_log(NULL, HV_LOG_INFO, "accelerator emu: guests run on the software CPU (slow)");
+		return use_emu();
+	}
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0 && accel_requested == HV_ACCEL_AUTO) {
+		hv_log(NULL, HV_LOG_INFO, "no /dev/kvm (%s): guests run on the software CPU (slow)",
+		       strerror(errno));
+		return use_emu();
+	}
 	if (kvm_fd < 0) {
 		r = -errno;
 		hv_log(NULL, HV_LOG_ERROR, "cannot open /dev/kvm: %s (is KVM available?)",
@@ -118,6 +166,9 @@ int hv_kvm_vm_create(struct hv_domain *d)
 {
 	int r;
 
+	if (accel_current == HV_ACCEL_EMU)
+		return hv_emu_vm_create(d);
+	d->accel = HV_ACCEL_KVM;
 	d->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (d->vm_fd < 0)
 		return fail(d, "KVM_CREATE_VM");
@@ -138,6 +189,8 @@ int hv_kvm_vm_create(struct hv_domain *d)
 
 void hv_kvm_vm_destroy(struct hv_domain *d)
 {
+	if (emu_dom(d))
+		hv_emu_vm_destroy(d);
 	if (d->vm_fd >= 0)
 		close(d->vm_fd);
 	d->vm_fd = -1;
@@ -213,7 +266,11 @@ int hv_kvm_signal_msi(struct hv_domain *d, unsigned apic_id, uint8_t vector)
 {
 	struct kvm_msi msi = { .address_lo = 0xfee00000u | ((apic_id & 0xff) << 12),
 			       .data = vector }; /* fixed, edge, physical destination */
-	int r = ioctl(d->vm_fd, KVM_SIGNAL_MSI, &msi);
+	int r;
+
+	if (emu_dom(d))
+		return hv_emu_signal_msi(d, apic_id, vector);
+	r = ioctl(d->vm_fd, KVM_SIGNAL_MSI, &msi);
 
 	/* > 0: accepted; 0: refused (e.g. the APIC is software-disabled). */
 	return r < 0 ? -errno : r;
@@ -223,6 +280,8 @@ int hv_kvm_interrupt(struct hv_vcpu *v, uint8_t vector)
 {
 	struct kvm_interrupt irq = { .irq = vector };
 
+	if (emu_dom(v->dom))
+		return hv_emu_interrupt(v, vector);
 	return ioctl(v->fd, KVM_INTERRUPT, &irq) < 0 ? -errno : 0;
 }
 
@@ -230,6 +289,8 @@ int hv_kvm_vcpu_create(struct hv_vcpu *v)
 {
 	int r;
 
+	if (emu_dom(v->dom))
+		return hv_emu_vcpu_create(v);
 	v->fd = ioctl(v->dom->vm_fd, KVM_CREATE_VCPU, v->id);
 	if (v->fd < 0)
 		return fail(v->dom, "KVM_CREATE_VCPU");
@@ -250,6 +311,10 @@ int hv_kvm_vcpu_create(struct hv_vcpu *v)
 
 void hv_kvm_vcpu_destroy(struct hv_vcpu *v)
 {
+	if (emu_dom(v->dom)) {
+		hv_emu_vcpu_destroy(v);
+		return;
+	}
 	if (v->run)
 		munmap(v->run, v->run_size);
 	if (v->fd >= 0)
@@ -269,6 +334,8 @@ int hv_kvm_vcpu_boot(struct hv_vcpu *v, uint64_t entry, uint64_t start_info)
 	struct kvm_sregs s;
 	struct kvm_regs r = { .rip = entry, .rbx = start_info, .rflags = 0x2 };
 
+	if (emu_dom(v->dom))
+		return hv_emu_vcpu_boot(v, entry, start_info);
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return fail(v->dom, "KVM_GET_SREGS");
 	s.cs = flat(0x08, 0xb); /* execute/read, accessed */
@@ -294,6 +361,8 @@ int hv_kvm_vcpu_load_start(struct hv_vcpu *v, const struct kvm_regs *regs,
 	struct kvm_sregs s;
 	struct kvm_regs r = *regs;
 
+	if (emu_dom(v->dom))
+		return hv_emu_vcpu_load_start(v, regs, sregs);
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return fail(v->dom, "KVM_GET_SREGS");
 	s.cs = sregs->cs;
@@ -321,6 +390,8 @@ int hv_kvm_vcpu_load_start(struct hv_vcpu *v, const struct kvm_regs *regs,
 
 int hv_kvm_refresh_state(struct hv_vcpu *v)
 {
+	if (emu_dom(v->dom))
+		return 0; /* the interpreter works on v->regs / v->sregs */
 	if (ioctl(v->fd, KVM_GET_REGS, v->regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, v->sregs) < 0)
 		return -errno;
 	return 0;
@@ -328,6 +399,8 @@ int hv_kvm_refresh_state(struct hv_vcpu *v)
 
 int hv_kvm_run(struct hv_vcpu *v)
 {
+	if (emu_dom(v->dom))
+		return hv_emu_run(v);
 	return ioctl(v->fd, KVM_RUN, 0) < 0 ? -errno : 0;
 }
 
@@ -342,7 +415,11 @@ int hv_kvm_vcpu_tsc(struct hv_vcpu *v, int64_t *offset, uint32_t *khz)
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e;
 	} m = { .hdr.nmsrs = 1, .e.index = 0x10 /* IA32_TSC */ };
-	int r = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	int r;
+
+	if (emu_dom(v->dom))
+		return hv_emu_vcpu_tsc(v, offset, khz);
+	r = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
 
 	*khz = r > 0 ? (uint32_t)r : 0;
 	*offset = 0;

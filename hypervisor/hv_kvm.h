@@ -4,7 +4,17 @@
 
 #include "hv.h"
 
-/* Opens /dev/kvm and checks the API version and the capabilities we need.
+/* The accelerator: KVM, the software CPU (hv_emu.c), or AUTO (KVM when
+ * /dev/kvm opens, else the software CPU). Default AUTO; call before
+ * hv_kvm_open. hv_accel_parse: "auto", "kvm" or "emu"; 0 or -EINVAL. */
+void hv_accel_request(enum hv_accel a);
+int hv_accel_parse(const char *s, enum hv_accel *a);
+/* The accelerator hv_kvm_open chose (KVM or EMU). */
+enum hv_accel hv_accel_current(void);
+
+/* Opens /dev/kvm and checks the API version and the capabilities we need,
+ * or sets up the software CPU (see hv_accel_request). Every operation
+ * below then dispatches on the domain's accelerator (d->accel).
  * Returns 0 or -errno (message logged). */
 int hv_kvm_open(void);
 void hv_kvm_close(void);

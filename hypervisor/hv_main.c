@@ -8,6 +8,7 @@
 #include "hv_balloon.h"
 #include "hv_daemon.h"
 #include "hv_exit.h"
+#include "hv_kvm.h"
 #include "hv_run.h"
 #include "hv_util.h"
 #include "hv_vcpu.h"
@@ -20,8 +21,9 @@ static const char usage_text[] =
 	"                     [--vcpus N] [--watchdog-ms N] [--verbose]\n"
 "                     [--maxmem SIZE] [--host-mem SIZE] [--mem-stats] [--xenstore]\n"
 	"                     [--console-ring] [--grant-frames N] [--grant-maps N]\n"
+	"                     [--accel auto|kvm|emu]\n"
 	"       hospes-hv daemon --socket PATH --state-dir DIR [--verbose]\n"
-	"                        [--grant-frames N] [--grant-maps N]\n"
+	"                        [--grant-frames N] [--grant-maps N] [--accel auto|kvm|emu]\n"
 	"       hospes-hv --help | --version\n"
 	"\n"
 	"Runs one PVH domain (domid 1, N vCPUs, default 1, at most 8; vCPU 0\n"
@@ -39,7 +41,10 @@ static const char usage_text[] =
 	"CONSOLE_EVTCHN) served by hospes-hv itself: output to stdout, stdin in.\n"
 	"--grant-frames: grant-table frames a domain may have (1..256, default\n"
 	"32); --grant-maps: grant mappings a domain or control client may hold\n"
-	"(1..65536, default 1024).\n";
+	"(1..65536, default 1024).\n"
+	"--accel: what runs the guests: kvm, emu (Hospes's software CPU: slow,\n"
+	"integer instructions only) or auto (default: KVM if /dev/kvm opens,\n"
+	"else emu); the environment variable HOSPES_ACCEL sets the default.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -198,6 +203,36 @@ static int grant_option(int argc, char **argv, int *i, int *status)
 	return 0;
 }
 
+/* --accel (run and daemon): 1 if argv[*i] was it, 0 if not; *status is
+ * set on a bad value. */
+static int accel_option(int argc, char **argv, int *i, int *status)
+{
+	const char *v = value_of(argc, argv, i, "--accel");
+	enum hv_accel a;
+
+	if (!v)
+		return 0;
+	if (hv_accel_parse(v, &a))
+		*status = usage_error("invalid --accel '%s' (want auto, kvm or emu)", v);
+	else
+		hv_accel_request(a);
+	return 1;
+}
+
+/* HOSPES_ACCEL: the default of --accel for programs that start hospes-hv. */
+static int accel_from_env(void)
+{
+	const char *v = getenv("HOSPES_ACCEL");
+	enum hv_accel a;
+
+	if (!v || !*v)
+		return 0;
+	if (hv_accel_parse(v, &a))
+		return usage_error("invalid HOSPES_ACCEL '%s' (want auto, kvm or emu)", v);
+	hv_accel_request(a);
+	return 0;
+}
+
 static int parse_run(struct hv_run_opts *o, int argc, char **argv)
 {
 	o->watchdog_ms = HV_WATCHDOG_DEFAULT_MS;
@@ -205,7 +240,7 @@ static int parse_run(struct hv_run_opts *o, int argc, char **argv)
 		int r;
 
 		r = 0;
-		if (grant_option(argc, argv, &i, &r)) {
+		if (grant_option(argc, argv, &i, &r) || accel_option(argc, argv, &i, &r)) {
 			if (r)
 				return r;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -233,7 +268,7 @@ static int parse_daemon(struct hv_daemon_opts *o, int argc, char **argv)
 		const char *v;
 		int r = 0;
 
-		if (grant_option(argc, argv, &i, &r)) {
+		if (grant_option(argc, argv, &i, &r) || accel_option(argc, argv, &i, &r)) {
 			if (r)
 				return r;
 		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
@@ -274,6 +309,8 @@ int main(int argc, char **argv)
 	daemon_mode = !strcmp(argv[1], "daemon");
 	if (strcmp(argv[1], "run") && !daemon_mode)
 		return usage_error("unknown command '%s'", argv[1]);
+	if ((r = accel_from_env()))
+		return r;
 	if ((r = daemon_mode ? parse_daemon(&dopts, argc, argv) : parse_run(&o, argc, argv)))
 		return r;
 	/* vCPU threads unblock the kick signal themselves; SIGINT/SIGTERM are

@@ -49,11 +49,15 @@ HV_CORE_SRCS := \
 	hypervisor/hv_upcall.c \
 	hypervisor/physmap.c \
 	hypervisor/hc_evtchn.c \
-	hypervisor/hc_hvm.c
+	hypervisor/hc_hvm.c \
+	hypervisor/hv_emu_apic.c
 
 HV_MAIN_SRCS := \
 	hypervisor/hv_kvm.c \
 	hypervisor/hv_upcall_kvm.c \
+	hypervisor/hv_emu.c \
+	hypervisor/hv_emu_run.c \
+	hypervisor/hv_upcall_emu.c \
 	hypervisor/hv_vcpu.c \
 	hypervisor/hv_vmexit.c \
 	hypervisor/hv_balloon_fault.c \
@@ -72,6 +76,18 @@ HV_MAIN_SRCS := \
 
 HV_CORE_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_CORE_SRCS))
 HV_MAIN_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_MAIN_SRCS))
+# The software CPU (hypervisor/emu/, the interpreter behind hv_emu.c).
+HV_EMU_SRCS := $(sort $(wildcard hypervisor/emu/emu_*.c))
+HV_EMU_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_EMU_SRCS))
+HV_MAIN_OBJS += $(HV_EMU_OBJS)
+# Its unit tests (tests/unit/emu/): a fake machine and snippets the host
+# assembler builds, run both natively and on the interpreter.
+UNIT_OBJS_emu := $(HV_EMU_OBJS) $(OBJ)/host/tests/unit/emu/emu_fixture.o \
+	$(OBJ)/host/tests/unit/emu/emu_snippets.o $(OBJ)/host/tests/unit/emu/emu_guest.o
+$(OBJ)/host/tests/unit/emu/%.o: tests/unit/emu/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(HOST_CC) -c -o $@ $<
 UNIT_OBJS_hypervisor := $(HV_CORE_OBJS)
 # libhvctl's bounded connections (connect/send/receive timeouts)
 $(TESTBIN)/unit/hypervisor/test_hvctl_timeout: $(OBJ)/host/hypervisor/hvctl_client.o

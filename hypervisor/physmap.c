@@ -73,6 +73,7 @@ int evtchn_shinfo_map(struct hv_domain *d, uint64_t gpfn)
 			       (unsigned long long)old, r);
 	}
 	ev->shinfo_gpfn = gpfn;
+	hv_mem_changed(d);
 unlock:
 	pthread_rwlock_unlock(&m->maplock);
 out:

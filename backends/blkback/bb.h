@@ -149,8 +149,8 @@ void bb_io_defer_fail(struct bb_dev *d, const char *why);
 
 /* bb_stats.c (and the control socket's per-device counters) */
 extern const struct bctl_config bb_ctl_config;
-void bb_stats_init(void);
-void bb_stats_stop(void);
+/* Writes the devices whose counters changed (bk_stats_timer_start). */
+void bb_stats_flush(void);
 void bb_stats_write(struct bb_dev *d);
 
 #endif

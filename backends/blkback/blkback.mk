@@ -2,7 +2,8 @@
 # and backends/common, the backend half of the xenbus handshake it uses.
 
 XBB_SRCS := backends/common/xbb_log.c backends/common/xbb_keys.c backends/common/xbb_state.c backends/common/xbb_scan.c \
-	backends/common/bctl_proto.c backends/common/bctl_server.c
+	backends/common/bctl_proto.c backends/common/bctl_server.c \
+	backends/common/bk_daemon.c backends/common/bk_daemon_serve.c backends/common/bk_stats.c
 # The control socket's client half (hospesd links it).
 BCTL_CLIENT_OBJS := $(OBJ)/host/backends/common/bctl_client.o $(OBJ)/host/backends/common/bctl_proto.o
 BLKBACK_SRCS := \
@@ -30,6 +31,8 @@ UNIT_OBJS_blkback := $(OBJ)/host/backends/blkback/bb_check.o $(OBJ)/host/backend
 	$(OBJ)/host/backends/common/xbb_log.o $(OBJ)/host/backends/common/bctl_proto.o
 $(OBJ)/host/tests/unit/blkback/%.o: HOST_CFLAGS += -Ibackends/blkback -Ibackends/common $(LIBUV_CFLAGS)
 
-# hospesd asks hospes-blkback's control socket whether it is up.
-$(BIN)/hospesd: $(BCTL_CLIENT_OBJS)
-$(OBJ)/host/toolstack/hospesd/hd_super.o: HOST_CFLAGS += -Ibackends/common
+# hospesd asks hospes-blkback's control socket whether it is up, and
+# checks its clients as hospes-consoled does (bk_peer).
+$(BIN)/hospesd: $(BCTL_CLIENT_OBJS) $(OBJ)/host/backends/common/bk_peer.o
+$(OBJ)/host/toolstack/hospesd/hd_super.o $(OBJ)/host/toolstack/hospesd/hd_auth.o: \
+	HOST_CFLAGS += -Ibackends/common

@@ -4,13 +4,10 @@
  * (0600, or 0660 with that group) is the first gate, this the second. */
 #include <errno.h>
 #include <grp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bk_peer.h"
 #include "cons.h"
 
 const char *cons_group;
@@ -44,44 +41,15 @@ int cons_auth_socket(const char *path)
 	return 0;
 }
 
-/* Supplementary groups as the kernel holds them for the peer now. */
-static bool proc_has_group(pid_t pid, gid_t gid)
-{
-	char path[64], line[4096];
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *end;
-
-		if (strncmp(line, "Groups:", 7))
-			continue;
-		for (p = line + 7;; p = end) {
-			unsigned long g = strtoul(p, &end, 10);
-
-			if (end == p)
-				break;
-			found |= g == gid;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 int cons_auth_peer(int fd)
 {
 	struct ucred cr;
-	socklen_t len = sizeof(cr);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || len != sizeof(cr))
+	if (bk_peer_cred(fd, &cr) < 0)
 		return -EACCES;
 	if (cr.uid == 0 || cr.uid == geteuid())
 		return 0;
-	if (have_group && (cr.gid == group_gid || proc_has_group(cr.pid, group_gid)))
+	if (have_group && bk_peer_in_group(&cr, group_gid))
 		return 0;
 	xbb_log(-1, "refused pid %d uid %u: not root nor in group %s", (int)cr.pid,
 		(unsigned)cr.uid, have_group ? cons_group : "(none)");

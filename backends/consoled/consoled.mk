@@ -25,7 +25,9 @@ $(CONSCLIENT_LIB): $(CONSCLIENT_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN)/hospes-consoled: $(CONSOLED_OBJS) $(OBJ)/host/backends/common/xbb_log.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(BIN)/hospes-consoled: $(CONSOLED_OBJS) $(OBJ)/host/backends/common/xbb_log.o \
+	$(OBJ)/host/backends/common/bk_daemon.o $(OBJ)/host/backends/common/bk_peer.o \
+	$(XSCLIENT_LIB) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBUV_LIBS) $(HOST_LDLIBS)

@@ -92,8 +92,8 @@ void nb_rx_on_tap(uv_poll_t *p, int status, int events);
 /* nb_stats.c */
 struct bctl_config;
 extern const struct bctl_config nb_ctl_config; /* the control socket */
-void nb_stats_init(void);
-void nb_stats_stop(void);
+/* Writes the devices whose counters changed (bk_stats_timer_start). */
+void nb_stats_flush(void);
 void nb_stats_write(struct nb_dev *d);
 
 #endif

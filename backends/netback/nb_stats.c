@@ -1,73 +1,49 @@
 /* nb_stats.c: per-vif counters in <state-dir>/vif-<domid>-<devid>.stats
  * ("key value" lines, replaced atomically), rewritten at most every
- * 100 ms while they change and at disconnect and removal. */
-#include <stdio.h>
-
+ * 100 ms while they change and at disconnect and removal. The same list
+ * gives the control socket's "devices" lines. */
 #include "bctl.h"
+#include "bk_stats.h"
 #include "nb.h"
 
-#define NB_STATS_MS 100
+/* File keys, and the control line's (NULL where a side has none); the
+ * interface name leads the control line and ends the file. */
+static void list_counters(const void *dev, struct bk_stats_out *o)
+{
+	const struct nb_dev *d = dev;
 
-static uv_timer_t timer;
+	bk_stats_s(o, NULL, "ifname", d->ifname);
+	bk_stats_u(o, "tx_packets", "tx_packets", d->st.tx_packets);
+	bk_stats_u(o, "tx_bytes", "tx_bytes", d->st.tx_bytes);
+	bk_stats_u(o, "tx_errors", "tx_errors", d->st.tx_errors);
+	bk_stats_u(o, "tx_dropped", NULL, d->st.tx_dropped);
+	bk_stats_u(o, "rx_packets", "rx_packets", d->st.rx_packets);
+	bk_stats_u(o, "rx_bytes", "rx_bytes", d->st.rx_bytes);
+	bk_stats_u(o, "rx_dropped", "rx_dropped", d->st.rx_dropped);
+	bk_stats_u(o, "rx_errors", NULL, d->st.rx_errors);
+	bk_stats_u(o, "grant_maps", NULL, d->st.grant_maps);
+	bk_stats_u(o, "connects", "connects", d->st.connects);
+	bk_stats_u(o, "connected", NULL, d->connected ? 1 : 0);
+	bk_stats_s(o, "ifname", NULL, d->ifname);
+}
 
 void nb_stats_write(struct nb_dev *d)
 {
-	char tmp[300];
-	FILE *f;
-
 	d->stats_dirty = false;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->stats_path);
-	if (!(f = fopen(tmp, "w")))
-		return;
-	fprintf(f,
-		"tx_packets %llu\ntx_bytes %llu\ntx_errors %llu\ntx_dropped %llu\n"
-		"rx_packets %llu\nrx_bytes %llu\nrx_dropped %llu\nrx_errors %llu\n"
-		"grant_maps %llu\nconnects %llu\nconnected %d\nifname %s\n",
-		(unsigned long long)d->st.tx_packets, (unsigned long long)d->st.tx_bytes,
-		(unsigned long long)d->st.tx_errors, (unsigned long long)d->st.tx_dropped,
-		(unsigned long long)d->st.rx_packets, (unsigned long long)d->st.rx_bytes,
-		(unsigned long long)d->st.rx_dropped, (unsigned long long)d->st.rx_errors,
-		(unsigned long long)d->st.grant_maps, (unsigned long long)d->st.connects,
-		d->connected ? 1 : 0, d->ifname);
-	if (fclose(f) == 0)
-		rename(tmp, d->stats_path);
+	bk_stats_write(d->stats_path, list_counters, d);
 }
 
-static void on_timer(uv_timer_t *t)
+void nb_stats_flush(void)
 {
-	(void)t;
 	for (struct nb_dev *d = nb_devs; d; d = d->next)
 		if (d->stats_dirty)
 			nb_stats_write(d);
 }
 
-void nb_stats_init(void)
-{
-	uv_timer_init(nb_loop, &timer);
-	uv_timer_start(&timer, on_timer, NB_STATS_MS, NB_STATS_MS);
-}
-
-void nb_stats_stop(void)
-{
-	uv_timer_stop(&timer);
-	uv_close((uv_handle_t *)&timer, NULL);
-}
-
 /* The counters of a vif's "dev" line on the control socket. */
 static void ctl_counters(struct xbb_dev *x, struct bctl_line *l)
 {
-	struct nb_dev *d = x->priv;
-
-	if (!d)
-		return;
-	bctl_line_put(l, "ifname", d->ifname);
-	bctl_line_putu(l, "tx_packets", d->st.tx_packets);
-	bctl_line_putu(l, "tx_bytes", d->st.tx_bytes);
-	bctl_line_putu(l, "tx_errors", d->st.tx_errors);
-	bctl_line_putu(l, "rx_packets", d->st.rx_packets);
-	bctl_line_putu(l, "rx_bytes", d->st.rx_bytes);
-	bctl_line_putu(l, "rx_dropped", d->st.rx_dropped);
-	bctl_line_putu(l, "connects", d->st.connects);
+	bk_stats_ctl(l, list_counters, x->priv);
 }
 
 const struct bctl_config nb_ctl_config = {

@@ -15,12 +15,53 @@
 #include <time.h>
 #include <unistd.h>
 
-void harness_require_kvm(void)
+/* HOSPES_ACCEL as hospes-hv reads it: "kvm" forces KVM, "emu" the
+ * software CPU, anything else (or nothing) means KVM when it is there. */
+static const char *accel_env(void)
+{
+	const char *a = getenv("HOSPES_ACCEL");
+	return a ? a : "auto";
+}
+
+static int kvm_usable(void)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		cr_assert_fail("this test boots a guest and needs /dev/kvm: %s", strerror(errno));
+		return 0;
 	close(fd);
+	return 1;
+}
+
+/* Once per test binary (in the runner, before any test): say loudly when
+ * guests will run on the software CPU instead of KVM. */
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	(void)set;
+	if (!strcmp(accel_env(), "emu"))
+		fprintf(stderr, "NOTE: HOSPES_ACCEL=emu: guests run on Hospes's software CPU\n");
+	else if (strcmp(accel_env(), "kvm") && !kvm_usable())
+		fprintf(stderr, "NOTE: /dev/kvm unavailable: guests run on Hospes's software CPU\n");
+}
+
+int harness_accel_is_emu(void)
+{
+	if (!strcmp(accel_env(), "emu"))
+		return 1;
+	return strcmp(accel_env(), "kvm") && !kvm_usable();
+}
+
+void harness_require_kvm(void)
+{
+	if (!strcmp(accel_env(), "emu"))
+		return;
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0 && !strcmp(accel_env(), "kvm"))
+		cr_assert_fail("this test boots a guest and HOSPES_ACCEL=kvm needs /dev/kvm: %s",
+			       strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	/* Otherwise hospes-hv falls back to its software CPU (the banner
+	 * above said so). */
 }
 
 /* The build directory is three levels above this binary

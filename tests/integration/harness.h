@@ -1,5 +1,6 @@
 /* harness.h: run hospes-hv on a guest and capture what it says. Shared by
- * the integration tests; every test here boots a real guest on KVM. */
+ * the integration tests; every test here boots a real guest, on KVM or on
+ * hospes-hv's software CPU where /dev/kvm is missing. */
 #ifndef HOSPES_TEST_HARNESS_H
 #define HOSPES_TEST_HARNESS_H
 
@@ -13,8 +14,14 @@ struct hv_run {
 	double seconds;   /* wall time */
 };
 
-/* Fails the current test (loudly) when /dev/kvm cannot be opened. */
+/* For tests that boot guests: with HOSPES_ACCEL=kvm, fails the current
+ * test (loudly) when /dev/kvm cannot be opened; otherwise hospes-hv runs
+ * the guests on KVM or, without /dev/kvm, on its software CPU, and the
+ * binary says so once on stderr before its first test. */
 void harness_require_kvm(void);
+/* 1 when hospes-hv started by the tests runs guests on its software CPU
+ * (HOSPES_ACCEL=emu, or no usable /dev/kvm and HOSPES_ACCEL is not kvm). */
+int harness_accel_is_emu(void);
 
 /* Path of a built artefact: "bin/hospes-hv", "guests/nido.elf". */
 const char *harness_path(const char *rel);

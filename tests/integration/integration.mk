@@ -1,6 +1,6 @@
 # Integration tests (Criterion): each tests/integration/test_*.c boots real
-# guests on KVM through build/bin/hospes-hv. They need the guests and host
-# programs built first and /dev/kvm (they fail loudly without it).
+# guests through build/bin/hospes-hv, on KVM or, without /dev/kvm, on its
+# software CPU (said once per binary; HOSPES_ACCEL=kvm insists on KVM).
 
 # dom0 test programs (tests/dom0/*.c): control-socket clients that
 # integration tests run next to a guest (e.g. an event-channel peer).
@@ -105,12 +105,19 @@ $(TESTBIN)/integration/test_blkfront_hostile: $(GUEST_STORE_FIXTURE) $(DAEMON_FI
 $(OBJ)/host/tests/integration/test_blkfront_hostile.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
 
 # Network: nido's netfront through hospes-netback, in a network namespace
-# the test creates (the test plays the toolstack's part for vifs).
+# the test creates (the test plays the toolstack's part for vifs). What
+# the network tests share: net_fixture.c (the namespace, netback in it,
+# TAP and stats checks; hospesd's network test too) and
+# net_fixture_vif.c (vif directories).
+NET_FIXTURE := $(OBJ)/host/tests/integration/net_fixture.o
+NET_VIF_FIXTURE := $(OBJ)/host/tests/integration/net_fixture_vif.o
+$(NET_VIF_FIXTURE): HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+$(TESTBIN)/integration/test_hospesd_net: $(NET_FIXTURE)
 $(OBJ)/host/tests/integration/test_netback.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
-$(TESTBIN)/integration/test_netback: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
-		$(XSCLIENT_LIB) $(HVCTL_LIB)
+$(TESTBIN)/integration/test_netback: $(NET_FIXTURE) $(NET_VIF_FIXTURE) $(GUEST_STORE_FIXTURE) \
+		$(DAEMON_FIXTURE) $(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)
 # The guest's side of it: nido pinging and sending to the host, serving
 # while asleep, reconnecting after a netback restart.
 $(OBJ)/host/tests/integration/test_netfront.o: HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
-$(TESTBIN)/integration/test_netfront: $(GUEST_STORE_FIXTURE) $(DAEMON_FIXTURE) $(XS_FIXTURE) \
-		$(XSCLIENT_LIB) $(HVCTL_LIB)
+$(TESTBIN)/integration/test_netfront: $(NET_FIXTURE) $(NET_VIF_FIXTURE) $(GUEST_STORE_FIXTURE) \
+		$(DAEMON_FIXTURE) $(XS_FIXTURE) $(XSCLIENT_LIB) $(HVCTL_LIB)

@@ -4,6 +4,7 @@
  * was not answered, and every write the guest saw acknowledged is on the
  * image. Also: a clean restart (SIGTERM drains) while idle. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +31,25 @@ static void stop(void)
 
 TestSuite(blkback_recovery, .init = start, .fini = stop, .timeout = 150);
 
-/* The workload: 3 passes of 6 MiB writes then a verify of the last. */
+/* The workload: 3 passes of 6 MiB writes then a verify of the last. With
+ * a pause, the device is connected first (a one-sector read) and the
+ * guest sleeps pause_ms before writing, so the test can act in between. */
+static uint32_t boot_paused(const char *img, unsigned pause_ms)
+{
+	char cmd[512], pre[64] = "";
+
+	if (pause_ms)
+		snprintf(pre, sizeof(pre), "blk-read 0 1; sleep %u; ", pause_ms);
+	snprintf(cmd, sizeof(cmd),
+		 "blk-dev=%u script=%sblk-write 41 0 12288; blk-write 42 0 12288; "
+		 "blk-write 43 0 12288; blk-verify 43 0 12288; blk-info",
+		 BFX_XVDA, pre);
+	return bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, img, false, true);
+}
+
 static uint32_t boot(const char *img)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd),
-		 "blk-dev=%u script=blk-write 41 0 12288; blk-write 42 0 12288; "
-		 "blk-write 43 0 12288; blk-verify 43 0 12288; blk-info",
-		 BFX_XVDA);
-	return bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, img, false, true);
+	return boot_paused(img, 0);
 }
 
 static void check(uint32_t d, const char *img, int want_reconnect)
@@ -62,11 +72,15 @@ static void check(uint32_t d, const char *img, int want_reconnect)
 Test(blkback_recovery, sigkill_during_writes)
 {
 	const char *img = bfx_image("disk.img", IMG_BYTES);
-	uint32_t d = boot(img);
+	uint32_t d = boot_paused(img, 500);
 
 	cr_assert(dfx_console_wait(d, "blk: connected", 30000), "%s\n%s", dfx_console(d),
 		  bfx_blkback_log());
-	usleep(150000); /* inside the first 16 MiB pass */
+	/* Independent of the guest's speed: the backend stops answering
+	 * while the guest sleeps, so the first pass's writes are queued and
+	 * unanswered when it dies. */
+	cr_assert_eq(kill(bfx_blkback_pid(), SIGSTOP), 0);
+	usleep(700000);
 	bfx_blkback_kill();
 	usleep(200000);
 	bfx_blkback_start();

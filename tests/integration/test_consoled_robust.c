@@ -62,7 +62,8 @@ static int raw_exchange(const void *bytes, size_t n)
 
 Test(consoled_robust, idle_and_vanishing_clients_do_not_block_the_guest)
 {
-	static char script[1024], acc[65536];
+	/* 150 help lines are ~80 KB: room for all of them and then some. */
+	static char script[1024], acc[262144];
 	uint32_t dom;
 	struct cons_conn idle, gone, watcher;
 	size_t n = 0;

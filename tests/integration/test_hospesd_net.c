@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,40 +19,16 @@
 
 #include "harness.h"
 #include "hd_fixture.h"
+#include "net_fixture.h"
 #include "rpc.h"
-
-static char ns[32];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
 
 static void setup(void)
 {
-	char path[64];
-	int fd;
-
 	harness_require_kvm();
-	snprintf(ns, sizeof(ns), "hsp%d", (int)getpid());
-	cr_assert_eq(sh("ip netns add %s", ns), 0, "cannot create network namespace %s", ns);
-	snprintf(path, sizeof(path), "/var/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	cr_assert_geq(fd, 0);
+	nfx_ns_create();
 	/* From here on this process and what it starts (hospesd, its
 	 * services, ping) are inside the namespace. */
-	cr_assert_eq(setns(fd, CLONE_NEWNET), 0);
-	close(fd);
-	cr_assert_eq(sh("ip link set lo up"), 0);
+	nfx_ns_enter();
 	hdfx_start();
 }
 
@@ -63,9 +38,7 @@ static void teardown(void)
 
 	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
 	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
-	if (ns[0] && sh("ip netns del %s", ns))
-		fprintf(stderr, "cannot remove network namespace %s\n", ns);
-	ns[0] = 0;
+	nfx_ns_remove();
 }
 
 TestSuite(hospesd_net, .init = setup, .fini = teardown, .timeout = 180);
@@ -112,9 +85,20 @@ static int wait_gone(const char *fmt, unsigned domid, int ms)
 	return 0;
 }
 
+/* Vif 0's directories and its TAP go (after what: a destroy, a detach). */
+static void expect_vif0_gone(unsigned id, const char *what)
+{
+	cr_assert(wait_gone(BE, id, 2000), "backend dir left after %s", what);
+	cr_assert(wait_gone(FE, id, 2000), "frontend dir left after %s", what);
+	for (int i = 0; i < 100 && nfx_sh("ip link show vif%u.0 >/dev/null 2>&1", id) == 0; i++)
+		usleep(50000);
+	cr_assert_neq(nfx_sh("ip link show vif%u.0 >/dev/null 2>&1", id), 0, "TAP left after %s",
+		      what);
+}
+
 static int tap_up(unsigned dom)
 {
-	return sh("ip -o link show vif%u.0 2>/dev/null | grep -q '[<,]UP[,>]'", dom) == 0;
+	return nfx_sh("ip -o link show vif%u.0 2>/dev/null | grep -q '[<,]UP[,>]'", dom) == 0;
 }
 
 Test(hospesd_net, netback_supervised)
@@ -162,11 +146,11 @@ Test(hospesd_net, vif_from_config_ping_stats_destroy)
 	for (int i = 0; i < 100 && !tap_up(id); i++)
 		usleep(50000);
 	cr_assert(tap_up(id), "no TAP vif%u.0:\n%s", id, hdfx_log());
-	cr_assert_eq(sh("ip addr add 10.201.5.1/24 dev vif%u.0", id), 0);
+	cr_assert_eq(nfx_sh("ip addr add 10.201.5.1/24 dev vif%u.0", id), 0);
 	/* The guest may still be booting: a few rounds. */
-	for (int i = 0; i < 15 && sh("ping -q -n -c 1 -W 2 10.201.5.2 >/dev/null 2>&1"); i++)
+	for (int i = 0; i < 15 && nfx_sh("ping -q -n -c 1 -W 2 10.201.5.2 >/dev/null 2>&1"); i++)
 		;
-	cr_assert_eq(sh("ping -q -n -c 3 -W 2 10.201.5.2 >/dev/null 2>&1"), 0,
+	cr_assert_eq(nfx_sh("ping -q -n -c 3 -W 2 10.201.5.2 >/dev/null 2>&1"), 0,
 		     "no ping reply from the guest:\n%s", hdfx_log());
 	usleep(300000); /* netback's stats every 100 ms */
 	st = hdfx_ok("domain.stats", hdfx_dom("n1"));
@@ -188,11 +172,7 @@ Test(hospesd_net, vif_from_config_ping_stats_destroy)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(strstr(r.out, "NET_TX") && strstr(r.out, "NET_RX"), "%s", r.out);
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("n1")));
-	cr_assert(wait_gone(BE, id, 2000), "backend dir left after destroy");
-	cr_assert(wait_gone(FE, id, 2000), "frontend dir left after destroy");
-	for (int i = 0; i < 100 && sh("ip link show vif%u.0 >/dev/null 2>&1", id) == 0; i++)
-		usleep(50000);
-	cr_assert_neq(sh("ip link show vif%u.0 >/dev/null 2>&1", id), 0, "TAP left after destroy");
+	expect_vif0_gone(id, "destroy");
 }
 
 /* Without mac=: 00:16:3e and three bytes from the uuid, the same in both
@@ -202,7 +182,7 @@ Test(hospesd_net, generated_mac_and_bridge)
 	unsigned id;
 	char *b, *f;
 
-	cr_assert_eq(sh("ip link add hspbr0 type bridge && ip link set hspbr0 up"), 0);
+	cr_assert_eq(nfx_sh("ip link add hspbr0 type bridge && ip link set hspbr0 up"), 0);
 	json_object_put(hdfx_ok("domain.create",
 				hdfx_nido_cfg("n2", "", ",\"vif\":[\"bridge=hspbr0\"]")));
 	id = domid_of("n2");
@@ -216,9 +196,10 @@ Test(hospesd_net, generated_mac_and_bridge)
 	b = store_read(BE, id, "/bridge");
 	cr_assert(b && !strcmp(b, "hspbr0"));
 	free(b);
-	for (int i = 0; i < 100 && sh("ip -o link show vif%u.0 | grep -q 'master hspbr0'", id); i++)
+	for (int i = 0; i < 100 && nfx_sh("ip -o link show vif%u.0 | grep -q 'master hspbr0'", id);
+	     i++)
 		usleep(50000);
-	cr_assert_eq(sh("ip -o link show vif%u.0 | grep -q 'master hspbr0'", id), 0,
+	cr_assert_eq(nfx_sh("ip -o link show vif%u.0 | grep -q 'master hspbr0'", id), 0,
 		     "vif%u.0 not in the bridge:\n%s", id, hdfx_log());
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("n2")));
 }
@@ -260,11 +241,7 @@ Test(hospesd_net, attach_detach)
 	json_object_object_add(p, "devid", json_object_new_int(0));
 	json_object_object_add(p, "timeout_ms", json_object_new_int(1000));
 	json_object_put(hdfx_ok("domain.network_detach", p));
-	cr_assert(wait_gone(BE, id, 2000), "backend dir left after detach");
-	cr_assert(wait_gone(FE, id, 2000), "frontend dir left after detach");
-	for (int i = 0; i < 100 && sh("ip link show vif%u.0 >/dev/null 2>&1", id) == 0; i++)
-		usleep(50000);
-	cr_assert_neq(sh("ip link show vif%u.0 >/dev/null 2>&1", id), 0, "TAP left after detach");
+	expect_vif0_gone(id, "detach");
 	st = hdfx_ok("domain.stats", hdfx_dom("n3"));
 	cr_assert(json_object_object_get_ex(st, "nics", &nics));
 	cr_assert_eq(json_object_array_length(nics), 1, "%s", json_object_to_json_string(st));

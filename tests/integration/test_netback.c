@@ -10,10 +10,9 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,115 +25,45 @@
 #include "guest_store_fixture.h"
 #include "harness.h"
 #include "hvctl.h"
+#include "net_fixture.h"
 #include "xsclient.h"
 
 #define MEM (64ull << 20)
 
-static char ns[32], dir[64], logpath[160], hv_socket[128], ctl_socket[100];
-static pid_t nb_pid;
+static char hv_socket[128];
 static bool guests; /* hospes-hv running (netback suite) */
-
-/* ---- the namespace and shell helpers ---------------------------------- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
-
-static char *nb_log(void)
-{
-	return harness_read_file(logpath);
-}
-
-static int count(const char *text, const char *what)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, what)); p++)
-		n++;
-	return n;
-}
-
-static int log_count(const char *what)
-{
-	char *l = nb_log();
-	int n = count(l, what);
-
-	free(l);
-	return n;
-}
 
 static void netback_start(void)
 {
-	int before = log_count("netback: ready");
-
-	nb_pid = fork();
-	cr_assert_geq(nb_pid, 0);
-	if (nb_pid == 0) {
-		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		dup2(fd, 2);
-		execlp("ip", "ip", "netns", "exec", ns, harness_path("bin/hospes-netback"),
-		       "--state-dir", dir, "--hv-socket", hv_socket, "--xs-socket",
-		       xsfx_socket(), "--socket", ctl_socket, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 250; i++) {
-		if (log_count("netback: ready") > before)
-			return;
-		cr_assert_eq(waitpid(nb_pid, NULL, WNOHANG), 0, "hospes-netback died:\n%s",
-			     nb_log());
-		usleep(20000);
-	}
-	cr_assert_fail("hospes-netback did not start:\n%s", nb_log());
+	nfx_netback_start(hv_socket, xsfx_socket(), 1);
 }
 
 static void setup_ns(void)
 {
-	snprintf(ns, sizeof(ns), "hsp%d", (int)getpid());
-	snprintf(dir, sizeof(dir), "/tmp/hospes-net-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(logpath, sizeof(logpath), "%s/netback.err", dir);
-	snprintf(ctl_socket, sizeof(ctl_socket), "%s/netback.sock", dir);
+	nfx_dir_create("net");
 	if (guests) {
 		gsfx_start("nb");
 		snprintf(hv_socket, sizeof(hv_socket), "%s", dfx_socket());
 	} else {
 		/* No hypervisor: connecting fails, discovery works. */
 		xsfx_start();
-		snprintf(hv_socket, sizeof(hv_socket), "%s/no-hv.sock", dir);
+		snprintf(hv_socket, sizeof(hv_socket), "%s/no-hv.sock", nfx_dir());
 	}
-	cr_assert_eq(sh("ip netns add %s", ns), 0, "cannot create network namespace %s", ns);
-	cr_assert_eq(sh("ip netns exec %s ip link set lo up", ns), 0);
+	nfx_ns_create();
 	netback_start();
 }
 
 static void teardown(void)
 {
-	int code = nb_pid > 0 ? harness_stop_child(nb_pid, 5000) : 0;
+	int code = nfx_netback_stop();
 
-	nb_pid = 0;
-	cr_expect_eq(code, 0, "hospes-netback exited %d:\n%s", code, nb_log());
+	cr_expect_eq(code, 0, "hospes-netback exited %d:\n%s", code, nfx_netback_log());
 	if (guests)
 		gsfx_stop();
 	else
 		xsfx_stop();
-	/* Takes the TAP devices with it. */
-	if (ns[0] && sh("ip netns del %s 2>/dev/null", ns))
-		fprintf(stderr, "cannot remove network namespace %s\n", ns);
-	ns[0] = 0;
-	if (dir[0] && sh("rm -rf %s", dir))
-		fprintf(stderr, "cannot remove %s\n", dir);
-	dir[0] = 0;
+	nfx_ns_remove();
+	nfx_dir_remove();
 }
 
 /* Guests: KVM required (fails loudly without it). */
@@ -151,90 +80,14 @@ TestSuite(netback_dev, .init = setup_ns, .fini = teardown, .timeout = 120);
 
 /* ---- the toolstack's part: vif directories ---------------------------- */
 
-static uint32_t tx;
-
-static void node(struct xsc *xs, const char *path, const char *val, const struct xsc_perm *perms)
-{
-	int r = val ? xsc_write_str(xs, tx, path, val) : xsc_mkdir(xs, tx, path);
-
-	cr_assert_eq(r, 0, "write %s: %s", path, xsc_strerror(r));
-	r = xsc_set_perms(xs, tx, path, perms, 2);
-	cr_assert_eq(r, 0, "set perms %s: %s", path, xsc_strerror(r));
-}
-
-static const char *mac_of(uint32_t domid)
-{
-	static char m[24];
-
-	snprintf(m, sizeof(m), "00:16:3e:00:%02x:%02x", (domid >> 8) & 0xff, domid & 0xff);
-	return m;
-}
-
-/* libxl's vif directories and permissions, in one transaction. */
 static void add_vif(struct xsc *xs, uint32_t domid, unsigned devid, const char *bridge)
 {
-	struct xsc_perm fe[2] = {{domid, XSC_NONE}, {0, XSC_READ}};
-	struct xsc_perm be[2] = {{0, XSC_NONE}, {domid, XSC_READ}};
-	char f[128], b[128], p[192], v[32];
-	int r;
-
-again:
-	cr_assert_eq(xsc_transaction_start(xs, &tx), 0);
-	snprintf(p, sizeof(p), "/local/domain/%u/device", domid);
-	node(xs, p, NULL, be);
-	snprintf(p, sizeof(p), "/local/domain/%u/device/vif", domid);
-	node(xs, p, NULL, be);
-	snprintf(f, sizeof(f), "/local/domain/%u/device/vif/%u", domid, devid);
-	snprintf(b, sizeof(b), "/local/domain/0/backend/vif/%u/%u", domid, devid);
-	node(xs, b, NULL, be);
-#define BE(key, val)                                                                               \
-	do {                                                                                       \
-		snprintf(p, sizeof(p), "%s/%s", b, key);                                           \
-		node(xs, p, val, be);                                                              \
-	} while (0)
-#define FE(key, val)                                                                               \
-	do {                                                                                       \
-		snprintf(p, sizeof(p), "%s/%s", f, key);                                           \
-		node(xs, p, val, fe);                                                              \
-	} while (0)
-	BE("frontend", f);
-	snprintf(v, sizeof(v), "%u", domid);
-	BE("frontend-id", v);
-	BE("online", "1");
-	BE("state", "1");
-	snprintf(v, sizeof(v), "%u", devid);
-	BE("handle", v);
-	BE("mac", mac_of(domid));
-	if (bridge)
-		BE("bridge", bridge);
-	node(xs, f, NULL, fe);
-	FE("backend", b);
-	FE("backend-id", "0");
-	FE("state", "1");
-	FE("handle", v);
-	FE("mac", mac_of(domid));
-	r = xsc_transaction_end(xs, tx, true);
-	tx = 0;
-	if (r == -EAGAIN)
-		goto again;
-	cr_assert_eq(r, 0, "commit: %s", xsc_strerror(r));
-#undef BE
-#undef FE
+	nfx_add_vif(xs, domid, devid, nfx_mac(domid), NULL, bridge);
 }
 
 static uint32_t domain(struct hvctl *h, const char *cmdline, const char *bridge)
 {
-	struct hvctl_domain_config c = {.mem = MEM, .cmdline = cmdline, .xenstore = true};
-	uint32_t domid;
-	int r;
-
-	c.kernel = harness_path("guests/nido.elf");
-	r = hvctl_create(h, &c, &domid);
-	cr_assert_eq(r, 0, "create: %s\n%s", hvctl_strerror(r), dfx_log());
-	gsfx_home(xsfx_client(), domid, "nido");
-	add_vif(xsfx_client(), domid, 0, bridge);
-	gsfx_introduce(h, xsfx_client(), domid);
-	return domid;
+	return nfx_domain(h, "nido", MEM, cmdline, NULL, NULL, bridge);
 }
 
 static char *be_read(uint32_t domid, const char *key)
@@ -259,44 +112,13 @@ static void wait_be(uint32_t domid, const char *key, const char *want)
 			return;
 		usleep(20000);
 	}
-	cr_assert_fail("backend key %s never became %s\n%s", key, want, nb_log());
-}
-
-/* The TAP of dom's vif 0 exists (and is up) in the namespace. */
-static int tap_up(uint32_t dom)
-{
-	return sh("ip netns exec %s ip -o link show vif%u.0 2>/dev/null | grep -q '[<,]UP[,>]'", ns,
-		  dom) == 0;
-}
-
-static void wait_tap(uint32_t dom)
-{
-	for (int i = 0; i < 250 && !tap_up(dom); i++)
-		usleep(20000);
-	cr_assert(tap_up(dom), "vif%u.0 not up in %s:\n%s", dom, ns, nb_log());
-}
-
-static long long stat_of(uint32_t dom, const char *key)
-{
-	char path[200], *s, *p;
-	size_t kl = strlen(key);
-	long long v = -1;
-
-	snprintf(path, sizeof(path), "%s/vif-%u-0.stats", dir, dom);
-	s = harness_read_file(path);
-	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, kl) && p[kl] == ' ') {
-			v = strtoll(p + kl + 1, NULL, 10);
-			break;
-		}
-	free(s);
-	return v;
+	cr_assert_fail("backend key %s never became %s\n%s", key, want, nfx_netback_log());
 }
 
 static void expect_console(uint32_t dom, const char *text, int ms)
 {
 	cr_assert(dfx_console_wait(dom, text, ms), "dom%u never printed '%s':\n%s\nnetback:\n%s",
-		  dom, text, dfx_console(dom), nb_log());
+		  dom, text, dfx_console(dom), nfx_netback_log());
 }
 
 /* ---- traffic from inside the namespace -------------------------------- */
@@ -304,7 +126,8 @@ static void expect_console(uint32_t dom, const char *text, int ms)
 /* ping from the namespace: 0 if any of count echo requests was answered. */
 static int ping(const char *addr, int count)
 {
-	return sh("ip netns exec %s ping -q -n -c %d -W 2 %s >/dev/null 2>&1", ns, count, addr);
+	return nfx_sh("ip netns exec %s ping -q -n -c %d -W 2 %s >/dev/null 2>&1", nfx_ns(), count,
+		      addr);
 }
 
 /* Pings until one round works (a reconnecting guest), up to tries. */
@@ -332,7 +155,7 @@ static int udp_echo(const char *addr, const unsigned *sizes, unsigned n)
 		static uint8_t out[1472], in[2048];
 		int fd, s;
 
-		snprintf(nspath, sizeof(nspath), "/var/run/netns/%s", ns);
+		snprintf(nspath, sizeof(nspath), "/var/run/netns/%s", nfx_ns());
 		fd = open(nspath, O_RDONLY);
 		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
 			_exit(100);
@@ -371,7 +194,7 @@ static char *ctl(const char *cmd)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	cr_assert_not_null(buf);
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", ctl_socket);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", nfx_ctl_socket());
 	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0, "control socket: %s",
 		     strerror(errno));
 	cr_assert_eq(write(fd, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
@@ -413,10 +236,10 @@ Test(netback_dev, discovery_keys_tap_takeover)
 	wait_be(dom, "feature-rx-copy", "1");
 	wait_be(dom, "feature-rx-flip", "0");
 	wait_be(dom, "feature-sg", "1");
-	wait_tap(dom);
-	for (int i = 0; i < 50 && stat_of(dom, "connected") < 0; i++)
+	nfx_wait_tap(dom);
+	for (int i = 0; i < 50 && nfx_stat(dom, 0, "connected") < 0; i++)
 		usleep(20000);
-	cr_assert_eq(stat_of(dom, "connected"), 0);
+	cr_assert_eq(nfx_stat(dom, 0, "connected"), 0);
 	{
 		char *st = ctl("status\n"), *dv = ctl("devices\n");
 
@@ -426,30 +249,31 @@ Test(netback_dev, discovery_keys_tap_takeover)
 		free(st);
 		free(dv);
 	}
-	cr_assert_eq(sh("ip netns exec %s ip addr add 10.201.9.1/24 dev vif%u.0", ns, dom), 0);
-	kill(nb_pid, SIGKILL);
-	waitpid(nb_pid, NULL, 0);
-	nb_pid = 0;
-	cr_assert(tap_up(dom), "the TAP went away with the daemon");
+	cr_assert_eq(
+	    nfx_sh("ip netns exec %s ip addr add 10.201.9.1/24 dev vif%u.0", nfx_ns(), dom), 0);
+	nfx_netback_kill();
+	cr_assert(nfx_tap_up(dom), "the TAP went away with the daemon");
 	/* Its state is written again by the next daemon. */
 	snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/0/state", dom);
 	cr_assert_eq(xsc_write_str(xsfx_client(), 0, p, "1"), 0);
 	netback_start();
 	wait_be(dom, "state", "2");
-	cr_assert_eq(sh("ip netns exec %s ip -o addr show dev vif%u.0 | grep -q 10.201.9.1/24", ns,
-			dom),
+	cr_assert_eq(nfx_sh("ip netns exec %s ip -o addr show dev vif%u.0 | grep -q 10.201.9.1/24",
+			    nfx_ns(), dom),
 		     0, "the TAP lost its address");
-	cr_assert_eq(log_count("vif0.0") + log_count("vif1000.0 mac 00:16:3e:00:03:e8"), 2, "%s",
-		     nb_log());
+	cr_assert_eq(nfx_netback_log_count("vif0.0") +
+			 nfx_netback_log_count("vif1000.0 mac 00:16:3e:00:03:e8"),
+		     2, "%s", nfx_netback_log());
 	snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u/0", dom);
 	r = xsc_rm(xsfx_client(), 0, p);
 	cr_assert_eq(r, 0, "rm: %s", xsc_strerror(r));
-	for (int i = 0; i < 250 && sh("ip netns exec %s ip link show vif%u.0 >/dev/null 2>&1", ns,
-				    dom) == 0;
+	for (int i = 0; i < 250 && nfx_sh("ip netns exec %s ip link show vif%u.0 >/dev/null 2>&1",
+					  nfx_ns(), dom) == 0;
 	     i++)
 		usleep(20000);
-	cr_assert_neq(sh("ip netns exec %s ip link show vif%u.0 >/dev/null 2>&1", ns, dom), 0,
-		      "vif%u.0 still there after its directory was removed:\n%s", dom, nb_log());
+	cr_assert_neq(
+	    nfx_sh("ip netns exec %s ip link show vif%u.0 >/dev/null 2>&1", nfx_ns(), dom), 0,
+	    "vif%u.0 still there after its directory was removed:\n%s", dom, nfx_netback_log());
 }
 
 /* A frontend that says Connected without usable ring keys, and one whose
@@ -470,7 +294,8 @@ Test(netback_dev, bad_frontends_dropped)
 	cr_assert_eq(xsc_write_str(xs, 0, p, "4"), 0);
 	wait_be(1001, "state", "6");
 	cr_assert_not_null(be_read(1001, "error"));
-	cr_assert_eq(log_count("missing or bad tx-ring-ref"), 1, "%s", nb_log());
+	cr_assert_eq(nfx_netback_log_count("missing or bad tx-ring-ref"), 1, "%s",
+		     nfx_netback_log());
 	cr_assert_eq(xsc_write_str(xs, 0, "/local/domain/1002/device/vif/0/tx-ring-ref", "8"), 0);
 	cr_assert_eq(xsc_write_str(xs, 0, "/local/domain/1002/device/vif/0/rx-ring-ref", "9"), 0);
 	cr_assert_eq(xsc_write_str(xs, 0, "/local/domain/1002/device/vif/0/event-channel", "5"), 0);
@@ -482,7 +307,7 @@ Test(netback_dev, bad_frontends_dropped)
 	/* Still serving: a new device gets its TAP. */
 	add_vif(xs, 1003, 0, NULL);
 	wait_be(1003, "state", "2");
-	wait_tap(1003);
+	nfx_wait_tap(1003);
 }
 
 /* A mac that is not one: the device is refused (Closed, error key) and
@@ -492,6 +317,7 @@ Test(netback_dev, bad_mac_refused)
 	const char *b = "/local/domain/0/backend/vif/1000/1";
 	struct xsc *xs = xsfx_client();
 	char p[128], *v = NULL;
+	uint32_t tx;
 	size_t len;
 
 	cr_assert_eq(xsc_transaction_start(xs, &tx), 0);
@@ -502,7 +328,6 @@ Test(netback_dev, bad_mac_refused)
 	snprintf(p, sizeof(p), "%s/frontend-id", b);
 	cr_assert_eq(xsc_write_str(xs, tx, p, "1000"), 0);
 	cr_assert_eq(xsc_transaction_end(xs, tx, true), 0);
-	tx = 0;
 	snprintf(p, sizeof(p), "%s/state", b);
 	for (int i = 0; i < 250; i++) {
 		int ok = xsc_read(xs, 0, p, &v, &len) == 0 && !strcmp(v, "6");
@@ -514,13 +339,14 @@ Test(netback_dev, bad_mac_refused)
 		usleep(20000);
 	}
 	cr_assert_eq(xsc_read(xs, 0, p, &v, &len), 0);
-	cr_assert_str_eq(v, "6", "state %s\n%s", v, nb_log());
+	cr_assert_str_eq(v, "6", "state %s\n%s", v, nfx_netback_log());
 	free(v);
 	snprintf(p, sizeof(p), "%s/error", b);
 	cr_assert_eq(xsc_read(xs, 0, p, &v, &len), 0, "no error key");
 	free(v);
-	cr_assert_neq(sh("ip netns exec %s ip link show vif1000.1 >/dev/null 2>&1", ns), 0);
-	cr_assert_eq(log_count("bad mac"), 1, "%s", nb_log());
+	cr_assert_neq(nfx_sh("ip netns exec %s ip link show vif1000.1 >/dev/null 2>&1", nfx_ns()),
+		      0);
+	cr_assert_eq(nfx_netback_log_count("bad mac"), 1, "%s", nfx_netback_log());
 	xsc_rm(xs, 0, "/local/domain/0/backend/vif/1000");
 }
 
@@ -534,25 +360,26 @@ Test(netback, ping_udp_echo_stats)
 			      NULL);
 	int r;
 
-	wait_tap(dom);
-	cr_assert_eq(sh("ip netns exec %s ip addr add 10.201.1.1/24 dev vif%u.0", ns, dom), 0);
+	nfx_wait_tap(dom);
+	cr_assert_eq(
+	    nfx_sh("ip netns exec %s ip addr add 10.201.1.1/24 dev vif%u.0", nfx_ns(), dom), 0);
 	cr_assert_eq(hvctl_start(h, dom), 0);
 	expect_console(dom, "net: vif0 up mac 00:16:3e:00:", 30000);
 	cr_assert_eq(ping("10.201.1.2", 3), 0, "no ping reply\nconsole:\n%s\nnetback:\n%s",
-		     dfx_console(dom), nb_log());
+		     dfx_console(dom), nfx_netback_log());
 	r = udp_echo("10.201.1.2", sizes, sizeof(sizes) / sizeof(sizes[0]));
 	cr_assert_eq(r, 0, "UDP echo failed (size index %d)\nconsole:\n%s\nnetback:\n%s", r - 1,
-		     dfx_console(dom), nb_log());
+		     dfx_console(dom), nfx_netback_log());
 	/* Counters: at least the echo replies and datagrams both ways. */
-	for (int i = 0; i < 50 && stat_of(dom, "rx_packets") < 9; i++)
+	for (int i = 0; i < 50 && nfx_stat(dom, 0, "rx_packets") < 9; i++)
 		usleep(20000);
-	cr_assert_geq(stat_of(dom, "tx_packets"), 1 + 7, "%s", nb_log());
-	cr_assert_geq(stat_of(dom, "rx_packets"), 1 + 7);
-	cr_assert_geq(stat_of(dom, "tx_bytes"), 1 + 18 + 100 + 512 + 1000 + 1400 + 1472);
-	cr_assert_geq(stat_of(dom, "rx_bytes"), 1 + 18 + 100 + 512 + 1000 + 1400 + 1472);
-	cr_assert_eq(stat_of(dom, "tx_errors"), 0);
-	cr_assert_eq(stat_of(dom, "connected"), 1);
-	cr_assert_eq(stat_of(dom, "connects"), 1);
+	cr_assert_geq(nfx_stat(dom, 0, "tx_packets"), 1 + 7, "%s", nfx_netback_log());
+	cr_assert_geq(nfx_stat(dom, 0, "rx_packets"), 1 + 7);
+	cr_assert_geq(nfx_stat(dom, 0, "tx_bytes"), 1 + 18 + 100 + 512 + 1000 + 1400 + 1472);
+	cr_assert_geq(nfx_stat(dom, 0, "rx_bytes"), 1 + 18 + 100 + 512 + 1000 + 1400 + 1472);
+	cr_assert_eq(nfx_stat(dom, 0, "tx_errors"), 0);
+	cr_assert_eq(nfx_stat(dom, 0, "connected"), 1);
+	cr_assert_eq(nfx_stat(dom, 0, "connects"), 1);
 	hvctl_destroy(h, dom);
 	hvctl_close(h);
 }
@@ -564,20 +391,19 @@ Test(netback, restart_while_serving)
 	struct hvctl *h = dfx_connect();
 	uint32_t dom = domain(h, "script=net-up 10.201.2.2/24; net-serve 90; poweroff", NULL);
 
-	wait_tap(dom);
-	cr_assert_eq(sh("ip netns exec %s ip addr add 10.201.2.1/24 dev vif%u.0", ns, dom), 0);
+	nfx_wait_tap(dom);
+	cr_assert_eq(
+	    nfx_sh("ip netns exec %s ip addr add 10.201.2.1/24 dev vif%u.0", nfx_ns(), dom), 0);
 	cr_assert_eq(hvctl_start(h, dom), 0);
 	expect_console(dom, "net: vif0 up", 30000);
-	cr_assert_eq(ping("10.201.2.2", 3), 0, "no ping reply\n%s", nb_log());
-	kill(nb_pid, SIGKILL);
-	waitpid(nb_pid, NULL, 0);
-	nb_pid = 0;
-	cr_assert(tap_up(dom), "the persistent TAP went away with the daemon");
+	cr_assert_eq(ping("10.201.2.2", 3), 0, "no ping reply\n%s", nfx_netback_log());
+	nfx_netback_kill();
+	cr_assert(nfx_tap_up(dom), "the persistent TAP went away with the daemon");
 	netback_start();
 	cr_assert_eq(ping_until("10.201.2.2", 20), 0,
 		     "no ping reply after the restart\nconsole:\n%s\nnetback:\n%s",
-		     dfx_console(dom), nb_log());
-	cr_assert_geq(log_count("vif 0 connected"), 2, "%s", nb_log());
+		     dfx_console(dom), nfx_netback_log());
+	cr_assert_geq(nfx_netback_log_count("vif 0 connected"), 2, "%s", nfx_netback_log());
 	hvctl_destroy(h, dom);
 	hvctl_close(h);
 }
@@ -596,19 +422,11 @@ Test(netback, hostile_frontend)
 	    "CHECK rx_good 1",
 	};
 	struct hvctl *h = dfx_connect();
-	struct hvctl_domain_config c = {.mem = MEM, .cmdline = "overflow", .xenstore = true};
-	uint32_t dom;
+	uint32_t dom = nfx_domain(h, "net-hostile", MEM, "overflow", NULL, NULL, NULL);
 	char *con, *v;
-	int r;
-
-	c.kernel = harness_path("guests/net-hostile.elf");
-	r = hvctl_create(h, &c, &dom);
-	cr_assert_eq(r, 0, "create: %s", hvctl_strerror(r));
-	gsfx_home(xsfx_client(), dom, "net-hostile");
-	add_vif(xsfx_client(), dom, 0, NULL);
-	gsfx_introduce(h, xsfx_client(), dom);
-	wait_tap(dom);
-	cr_assert_eq(sh("ip netns exec %s ip addr add 10.201.3.1/24 dev vif%u.0", ns, dom), 0);
+	nfx_wait_tap(dom);
+	cr_assert_eq(
+	    nfx_sh("ip netns exec %s ip addr add 10.201.3.1/24 dev vif%u.0", nfx_ns(), dom), 0);
 	cr_assert_eq(hvctl_start(h, dom), 0);
 	expect_console(dom, "net-hostile: batch done", 30000);
 	expect_console(dom, "net-hostile: rx posted", 10000);
@@ -619,23 +437,24 @@ Test(netback, hostile_frontend)
 	con = dfx_console(dom);
 	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_assert(strstr(con, want[i]), "no '%s' in:\n%s\nnetback:\n%s", want[i], con,
-			  nb_log());
+			  nfx_netback_log());
 	/* Each slot answered: 2 of chain_ok, 2 of chain_bad, 19 of chain_19. */
-	cr_assert_eq(count(con, "CHECK chain_ok 0"), 2, "%s", con);
-	cr_assert_eq(count(con, "CHECK chain_bad -1"), 2, "%s", con);
-	cr_assert_eq(count(con, "CHECK chain_19 -1"), 19, "%s", con);
+	cr_assert_eq(nfx_count(con, "CHECK chain_ok 0"), 2, "%s", con);
+	cr_assert_eq(nfx_count(con, "CHECK chain_bad -1"), 2, "%s", con);
+	cr_assert_eq(nfx_count(con, "CHECK chain_19 -1"), 19, "%s", con);
 	free(con);
 	v = be_read(dom, "error");
 	cr_assert(v && strstr(v, "overflow"), "error key: %s", v ? v : "(none)");
 	free(v);
-	for (int i = 0; i < 50 && stat_of(dom, "connected") != 0; i++)
+	for (int i = 0; i < 50 && nfx_stat(dom, 0, "connected") != 0; i++)
 		usleep(20000);
-	cr_assert_eq(stat_of(dom, "tx_packets"), 2, "%s", nb_log());
-	cr_assert_eq(stat_of(dom, "tx_errors"), 6);
-	cr_assert_eq(stat_of(dom, "rx_errors"), 1);
-	cr_assert_eq(stat_of(dom, "connected"), 0);
+	cr_assert_eq(nfx_stat(dom, 0, "tx_packets"), 2, "%s", nfx_netback_log());
+	cr_assert_eq(nfx_stat(dom, 0, "tx_errors"), 6);
+	cr_assert_eq(nfx_stat(dom, 0, "rx_errors"), 1);
+	cr_assert_eq(nfx_stat(dom, 0, "connected"), 0);
 	/* The daemon lives on and still serves its control socket. */
-	cr_assert_eq(waitpid(nb_pid, NULL, WNOHANG), 0, "netback died:\n%s", nb_log());
+	cr_assert_eq(waitpid(nfx_netback_pid(), NULL, WNOHANG), 0, "netback died:\n%s",
+		     nfx_netback_log());
 	v = ctl("status\n");
 	cr_assert(strstr(v, "ok name=hospes-netback"), "%s", v);
 	free(v);

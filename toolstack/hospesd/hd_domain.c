@@ -160,7 +160,11 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 {
 	struct hvctl_domain_config hc = {
 		.kernel = cfg->kernel, .mem = cfg->memory, .maxmem = cfg->maxmem,
-		.vcpus = cfg->vcpus, .cmdline = cfg->cmdline, .start = !paused,
+		.vcpus = cfg->vcpus, .cmdline = cfg->cmdline,
+		/* built paused, started once its keys are written and the
+		 * domain introduced (as xl does): a guest must never look for
+		 * xenstore before it is served */
+		.start = false,
 		.xenstore = cfg->xenstore,
 		.console = cfg->xenstore, /* console: served by consoled, found via xenstore */
 	};
@@ -218,6 +222,17 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 		free(d);
 		return r;
 	}
+	if (!paused && (r = hv_result(hvctl_start(h, domid)))) {
+		forget(d);
+		if ((h = hd_hv()) != NULL)
+			hv_result(hvctl_destroy(h, domid));
+		hd_log((int)domid, "create of '%s' rolled back: start failed: %s", cfg->name,
+		       strerror(-r));
+		free(d);
+		return r;
+	}
+	if (!paused && (h = hd_hv()) != NULL)
+		hv_result(hvctl_info(h, domid, &d->info)); /* now running */
 	hd_dom_save(d);
 	hd_monitor_start(d);
 	hd_log((int)domid, "created '%s' (%s, %llu MiB, %u vcpus)%s", cfg->name, d->uuid,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hd.h"
+#include "hd_dev.h"
 #include "rpc.h"
 
 #include "hd_methods.h"
@@ -64,9 +65,6 @@ HD_METHOD(hd_m_block_attach)
 	return res;
 }
 
-#define DETACH_TIMEOUT_MS 5000
-#define DETACH_TIMEOUT_MAX_MS 60000
-
 /* A detach whose reply waits for the device to close. */
 struct detach_req {
 	struct hd_later later;
@@ -92,11 +90,7 @@ static void detach_done(void *arg, const struct hd_vbd_detached *dr)
 	}
 	json_object_object_add(res, "domid", json_object_new_int((int)q->domid));
 	json_object_object_add(res, "vdev", json_object_new_string(q->vdev));
-	json_object_object_add(res, "forced", json_object_new_boolean(dr->forced));
-	json_object_object_add(res, "backend_state", json_object_new_int(dr->be_state));
-	json_object_object_add(res, "frontend_state", json_object_new_int(dr->fe_state));
-	if (dr->domain_gone)
-		json_object_object_add(res, "domain_gone", json_object_new_boolean(true));
+	hd_dev_detached_json(res, dr);
 	hd_reply_send(&q->later, res, 0, NULL, NULL);
 	free(q);
 }
@@ -105,21 +99,17 @@ HD_METHOD(hd_m_block_detach)
 {
 	struct hd_dom *d = hd_m_target(p, code, msg, msglen);
 	const char *vdev = str_param(p, "vdev");
-	int64_t timeout = DETACH_TIMEOUT_MS;
 	struct detach_req *q;
-	json_object *v;
+	int64_t timeout;
 	int r;
 
 	if (!d)
 		return NULL;
 	if (!vdev)
 		return FAIL(RPC_INVALID_PARAMS, "params.vdev (e.g. xvdb) is required");
-	if (p && json_object_object_get_ex(p, "timeout_ms", &v)) {
-		if (!json_object_is_type(v, json_type_int) ||
-		    (timeout = json_object_get_int64(v)) < 0 || timeout > DETACH_TIMEOUT_MAX_MS)
-			return FAIL(RPC_INVALID_PARAMS, "params.timeout_ms must be 0..%d",
-				    DETACH_TIMEOUT_MAX_MS);
-	}
+	if (!hd_dev_timeout_param(p, &timeout))
+		return FAIL(RPC_INVALID_PARAMS, "params.timeout_ms must be 0..%d",
+			    HD_DEV_DETACH_TIMEOUT_MAX_MS);
 	if (hd_vbd_find(d, vdev) < 0)
 		return FAIL(RPC_INVALID_PARAMS, "domain %u has no disk %s", d->domid, vdev);
 	if (hd_vbd_detaching(d, vdev))
@@ -137,12 +127,7 @@ HD_METHOD(hd_m_block_detach)
 	snprintf(q->vdev, sizeof(q->vdev), "%s", vdev);
 	r = hd_vbd_detach(d, vdev, (unsigned)timeout, detach_done, q);
 	if (r) {
-		json_object *e = hd_m_errno(r);
-
-		snprintf(msg, msglen, "detaching %s of domain %u: %s", vdev, d->domid,
-			 strerror(-r));
-		hd_reply_send(&q->later, NULL, r == -ENOTCONN ? RPC_UNAVAILABLE : RPC_OP_FAILED,
-			      msg, e);
+		hd_dev_detach_refused(&q->later, r, vdev, d->domid, msg, msglen);
 		free(q);
 	}
 	return NULL; /* detach_done answers */

@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "hd.h"
+#include "hd_dev.h"
 #include "rpc.h"
 
 #include "hd_methods.h"
 
-#define NET_DETACH_TIMEOUT_MS 5000
-#define NET_DETACH_TIMEOUT_MAX_MS 60000
 #define NET_MAX_DEVID 255
 
 HD_METHOD(hd_m_network_attach)
@@ -100,11 +99,7 @@ static void detach_done(void *arg, const struct hd_vbd_detached *dr)
 	}
 	json_object_object_add(res, "domid", json_object_new_int((int)q->domid));
 	json_object_object_add(res, "devid", json_object_new_int((int)q->devid));
-	json_object_object_add(res, "forced", json_object_new_boolean(dr->forced));
-	json_object_object_add(res, "backend_state", json_object_new_int(dr->be_state));
-	json_object_object_add(res, "frontend_state", json_object_new_int(dr->fe_state));
-	if (dr->domain_gone)
-		json_object_object_add(res, "domain_gone", json_object_new_boolean(true));
+	hd_dev_detached_json(res, dr);
 	hd_reply_send(&q->later, res, 0, NULL, NULL);
 	free(q);
 }
@@ -112,7 +107,7 @@ static void detach_done(void *arg, const struct hd_vbd_detached *dr)
 HD_METHOD(hd_m_network_detach)
 {
 	struct hd_dom *d = hd_m_target(p, code, msg, msglen);
-	int64_t timeout = NET_DETACH_TIMEOUT_MS, devid;
+	int64_t timeout, devid;
 	struct net_detach_req *q;
 	json_object *v;
 	int r;
@@ -123,12 +118,9 @@ HD_METHOD(hd_m_network_detach)
 	    !json_object_is_type(v, json_type_int) || (devid = json_object_get_int64(v)) < 0 ||
 	    devid > NET_MAX_DEVID)
 		return FAIL(RPC_INVALID_PARAMS, "params.devid (0..%d) is required", NET_MAX_DEVID);
-	if (json_object_object_get_ex(p, "timeout_ms", &v)) {
-		if (!json_object_is_type(v, json_type_int) || (timeout = json_object_get_int64(v)) < 0 ||
-		    timeout > NET_DETACH_TIMEOUT_MAX_MS)
-			return FAIL(RPC_INVALID_PARAMS, "params.timeout_ms must be 0..%d",
-				    NET_DETACH_TIMEOUT_MAX_MS);
-	}
+	if (!hd_dev_timeout_param(p, &timeout))
+		return FAIL(RPC_INVALID_PARAMS, "params.timeout_ms must be 0..%d",
+			    HD_DEV_DETACH_TIMEOUT_MAX_MS);
 	if (hd_vif_find(d, (unsigned)devid) < 0)
 		return FAIL(RPC_INVALID_PARAMS, "domain %u has no vif %lld", d->domid,
 			    (long long)devid);
@@ -148,12 +140,10 @@ HD_METHOD(hd_m_network_detach)
 	q->devid = (unsigned)devid;
 	r = hd_vif_detach(d, (unsigned)devid, (unsigned)timeout, detach_done, q);
 	if (r) {
-		json_object *e = hd_m_errno(r);
+		char what[16];
 
-		snprintf(msg, msglen, "detaching vif %u of domain %u: %s", q->devid, d->domid,
-			 strerror(-r));
-		hd_reply_send(&q->later, NULL, r == -ENOTCONN ? RPC_UNAVAILABLE : RPC_OP_FAILED, msg,
-			      e);
+		snprintf(what, sizeof(what), "vif %u", q->devid);
+		hd_dev_detach_refused(&q->later, r, what, d->domid, msg, msglen);
 		free(q);
 	}
 	return NULL; /* detach_done answers */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "hd.h"
-#include "xsclient.h"
+#include "hd_dev.h"
 
 /* The mac, bridge and devid (-1 if absent) of a (validated) vif spec;
  * other keys are ignored. */
@@ -116,81 +116,40 @@ void hd_vif_mac(const char *uuid, unsigned devid, char out[18])
 	snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", (h >> 16) & 0x7f, (h >> 8) & 0xff, h & 0xff);
 }
 
-static int node(struct xsc *x, uint32_t tx, const char *path, const char *val,
-		const struct xsc_perm *perm)
+/* The directories of a vif (libxl's keys; bridge only if set). */
+static int add_vif(const struct hd_dom *d, unsigned devid, const char *mac, const char *bridge,
+		   char *msg, size_t len)
 {
-	int r = val ? xsc_write_str(x, tx, path, val) : xsc_mkdir(x, tx, path);
+	char handle[16], fid[16];
+	const struct hd_dev_key be[] = {
+	    {"handle", handle}, {"mac", mac},	{"bridge", *bridge ? bridge : NULL},
+	    {"online", "1"},	{"state", "1"}, {"frontend-id", fid},
+	    {NULL, NULL},
+	};
+	const struct hd_dev_key fe[] = {
+	    {"handle", handle},
+	    {"mac", mac},
+	    {"state", "1"},
+	    {NULL, NULL},
+	};
 
-	return r ? r : xsc_set_perms(x, tx, path, perm, 2);
-}
-
-static int write_dirs(struct xsc *x, uint32_t tx, uint32_t domid, unsigned devid,
-		      const char *mac, const char *bridge)
-{
-	/* frontend: the guest's, dom0 may read; backend: dom0's, guest reads */
-	struct xsc_perm fe[2] = { { domid, XSC_NONE }, { 0, XSC_READ } };
-	struct xsc_perm be[2] = { { 0, XSC_NONE }, { domid, XSC_READ } };
-	char f[96], b[96], p[160], v[16];
-	int r = 0;
-
-	snprintf(p, sizeof(p), "/local/domain/%u/device/vif", domid);
-	r |= node(x, tx, p, NULL, be);
-	snprintf(f, sizeof(f), "/local/domain/%u/device/vif/%u", domid, devid);
-	snprintf(b, sizeof(b), "/local/domain/0/backend/vif/%u/%u", domid, devid);
-	snprintf(v, sizeof(v), "%u", devid);
-#define BE(key, val) (snprintf(p, sizeof(p), "%s%s%s", b, *key ? "/" : "", key), \
-		      r |= node(x, tx, p, val, be))
-#define FE(key, val) (snprintf(p, sizeof(p), "%s%s%s", f, *key ? "/" : "", key), \
-		      r |= node(x, tx, p, val, fe))
-	/* the backend dir first: a frontend requires it to exist */
-	BE("", NULL);
-	BE("frontend", f);
-	BE("handle", v);
-	BE("mac", mac);
-	if (*bridge)
-		BE("bridge", bridge);
-	BE("online", "1");
-	BE("state", "1");
-	snprintf(v, sizeof(v), "%u", domid);
-	BE("frontend-id", v);
-	snprintf(v, sizeof(v), "%u", devid);
-	FE("", NULL);
-	FE("backend", b);
-	FE("backend-id", "0");
-	FE("handle", v);
-	FE("mac", mac);
-	FE("state", "1");
-#undef BE
-#undef FE
-	return r ? -EIO : 0;
+	snprintf(handle, sizeof(handle), "%u", devid);
+	snprintf(fid, sizeof(fid), "%u", d->domid);
+	return hd_dev_add(d, "vif", devid, be, fe, msg, len);
 }
 
 int hd_vif_add(const struct hd_dom *d, unsigned devid, const char *spec, char *msg, size_t len)
 {
-	struct xsc *x = hd_xs();
 	char mac[32], bridge[64];
-	uint32_t tx;
-	int r = -EIO, own;
+	int r, own;
 
 	if (hd_vif_spec_check(spec, msg, len))
 		return -EINVAL;
 	spec_fields(spec, mac, sizeof(mac), bridge, sizeof(bridge), &own);
 	if (!*mac)
 		hd_vif_mac(d->uuid, devid, mac);
-	if (!x)
-		return snprintf(msg, len, "xenstore is not reachable"), -ENOTCONN;
-	for (int tries = 0; tries < 10; tries++) {
-		r = xsc_transaction_start(x, &tx);
-		if (r)
-			break;
-		r = write_dirs(x, tx, d->domid, devid, mac, bridge);
-		r = xsc_transaction_end(x, tx, r == 0) ?: r;
-		if (r != -EAGAIN)
-			break;
-	}
-	if (r)
-		snprintf(msg, len, "writing the vif keys failed: %s", xsc_strerror(r));
-	else
+	r = add_vif(d, devid, mac, bridge, msg, len);
+	if (!r)
 		hd_log((int)d->domid, "vif %u: mac %s%s%s", devid, mac, *bridge ? " bridge " : "",
 		       bridge);
 	return r;
@@ -238,26 +197,9 @@ void hd_vif_delete_taps(void)
 
 void hd_vif_forget(const struct hd_dom *d)
 {
-	struct xsc *x = hd_xs();
-	char p[64];
-
-	if (x) {
-		snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%u", d->domid);
-		xsc_rm(x, 0, p); /* -ENOENT without vifs: fine */
-	}
+	hd_dev_forget(d, "vif");
 	for (unsigned i = 0; i < d->cfg.nr_vifs; i++)
 		tap_delete(d->domid, (unsigned)hd_vif_devid(d, i));
-}
-
-/* A "key value" line's value in txt, 0 if absent. */
-static int64_t stat_value(const char *txt, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (const char *s = txt; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : "")
-		if (!strncmp(s, key, n) && s[n] == ' ')
-			return strtoll(s + n + 1, NULL, 10);
-	return 0;
 }
 
 /* The counters of the vif at index i from netback's stats file. */
@@ -265,9 +207,8 @@ static json_object *vif_stats(const struct hd_dom *d, unsigned i)
 {
 	static const char *const keys[] = { "tx_packets", "tx_bytes", "tx_errors", "rx_packets",
 					    "rx_bytes", "rx_dropped", "connected", NULL };
-	char path[HD_PATH_MAX + 64], mac[32], bridge[64], ifname[32], *txt, *err = NULL;
+	char mac[32], bridge[64], ifname[32], *txt;
 	json_object *o = json_object_new_object();
-	struct xsc *x = hd_xs();
 	unsigned devid = (unsigned)hd_vif_devid(d, i);
 	int own;
 
@@ -281,14 +222,11 @@ static json_object *vif_stats(const struct hd_dom *d, unsigned i)
 	if (*bridge)
 		json_object_object_add(o, "bridge", json_object_new_string(bridge));
 	/* the backend's reason when it refused or dropped the vif */
-	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/error", d->domid, devid);
-	if (x && xsc_read(x, 0, path, &err, &(size_t){ 0 }) == 0 && err[0])
-		json_object_object_add(o, "error", json_object_new_string(err));
-	free(err);
-	snprintf(path, sizeof(path), "%s/vif-%u-%u.stats", hd.netback.dir, d->domid, devid);
-	txt = hd_read_file(path, 4096);
+	hd_dev_add_error(o, "vif", d->domid, devid);
+	txt = hd_dev_stats_read(hd.netback.dir, "vif", d->domid, devid);
 	for (int i = 0; keys[i]; i++)
-		json_object_object_add(o, keys[i], json_object_new_int64(stat_value(txt, keys[i])));
+		json_object_object_add(o, keys[i],
+				       json_object_new_int64(hd_dev_stat(txt, keys[i])));
 	free(txt);
 	return o;
 }
@@ -304,144 +242,37 @@ json_object *hd_vif_stats(const struct hd_dom *d)
 
 void hd_vif_totals(const struct hd_dom *d, int64_t *tx, int64_t *rx)
 {
-	char path[HD_PATH_MAX + 64], *txt;
+	char *txt;
 
 	*tx = *rx = 0;
 	for (unsigned i = 0; i < d->cfg.nr_vifs; i++) {
-		snprintf(path, sizeof(path), "%s/vif-%u-%u.stats", hd.netback.dir, d->domid,
-			 (unsigned)hd_vif_devid(d, i));
-		txt = hd_read_file(path, 4096);
-		*tx += stat_value(txt, "tx_packets");
-		*rx += stat_value(txt, "rx_packets");
+		txt = hd_dev_stats_read(hd.netback.dir, "vif", d->domid, hd_vif_devid(d, i));
+		*tx += hd_dev_stat(txt, "tx_packets");
+		*rx += hd_dev_stat(txt, "rx_packets");
 		free(txt);
 	}
 }
 
-/* A detach waiting for the vif to close (one per vif at a time). */
-struct vif_detach {
-	struct vif_detach *next;
-	uint32_t domid;
-	uint64_t serial; /* the domain's life it belongs to */
-	unsigned devid;
-	char be[96], fe[96];
-	double deadline;
-	uv_timer_t *timer;
-	hd_vbd_done_fn done;
-	void *arg;
-};
-
-static struct vif_detach *detaches;
-
-#define VIF_DETACH_POLL_MS 25
-#define XENBUS_CLOSED 6
-
-static int read_state(struct xsc *x, const char *dir)
+static void vif_name(unsigned devid, char name[48])
 {
-	char p[128], *v = NULL;
-	int st = -1;
-
-	snprintf(p, sizeof(p), "%s/state", dir);
-	if (x && xsc_read(x, 0, p, &v, &(size_t){ 0 }) == 0)
-		st = atoi(v);
-	free(v);
-	return st;
-}
-
-static void on_timer_closed(uv_handle_t *h)
-{
-	free(h->data);
-	free(h);
-}
-
-static void detach_finish(struct vif_detach *t, struct hd_vbd_detached *res)
-{
-	for (struct vif_detach **pp = &detaches; *pp; pp = &(*pp)->next)
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	uv_timer_stop(t->timer);
-	t->done(t->arg, res);
-	uv_close((uv_handle_t *)t->timer, on_timer_closed); /* frees t */
-}
-
-/* Polled (never blocking the loop on the guest): the backend Closed, the
- * frontend Closed or gone, or the deadline; then both directories go,
- * the backend's first (netback then drops the vif and its TAP). */
-static void on_detach_tick(uv_timer_t *tm)
-{
-	struct vif_detach *t = tm->data;
-	struct hd_dom *d = hd_dom_by_domid(t->domid);
-	struct xsc *x = hd_xs();
-	struct hd_vbd_detached res = { .be_state = read_state(x, t->be),
-				       .fe_state = read_state(x, t->fe) };
-
-	if (!d || d->serial != t->serial) {
-		res.domain_gone = true;
-		detach_finish(t, &res);
-		return;
-	}
-	if (res.be_state != XENBUS_CLOSED && res.fe_state != XENBUS_CLOSED && res.fe_state >= 0 &&
-	    hd_now() < t->deadline)
-		return;
-	res.forced = res.be_state != XENBUS_CLOSED && res.fe_state != XENBUS_CLOSED &&
-		     res.fe_state >= 0;
-	if (x) {
-		xsc_rm(x, 0, t->be);
-		xsc_rm(x, 0, t->fe);
-	}
-	hd_log((int)t->domid, "vif %u detached%s (backend state %d, frontend %d)", t->devid,
-	       res.forced ? " by force: the device did not close in time" : "", res.be_state,
-	       res.fe_state);
-	detach_finish(t, &res);
+	snprintf(name, 48, "vif %u", devid);
 }
 
 bool hd_vif_detaching(const struct hd_dom *d, unsigned devid)
 {
-	for (struct vif_detach *t = detaches; t; t = t->next)
-		if (t->domid == d->domid && t->serial == d->serial && t->devid == devid)
-			return true;
-	return false;
+	char name[48];
+
+	vif_name(devid, name);
+	return hd_dev_detaching(d, name);
 }
 
+/* As a disk's detach, without first checking that the backend directory
+ * is still there. */
 int hd_vif_detach(const struct hd_dom *d, unsigned devid, unsigned timeout_ms,
 		  hd_vbd_done_fn done, void *arg)
 {
-	struct xsc *x = hd_xs();
-	struct vif_detach *t;
-	char p[128];
-	int r;
+	char name[48];
 
-	if (hd_vif_detaching(d, devid))
-		return -EBUSY;
-	if (!x)
-		return -ENOTCONN;
-	t = calloc(1, sizeof(*t));
-	if (!t || !(t->timer = calloc(1, sizeof(*t->timer)))) {
-		free(t);
-		return -ENOMEM;
-	}
-	t->domid = d->domid;
-	t->serial = d->serial;
-	t->devid = devid;
-	snprintf(t->be, sizeof(t->be), "/local/domain/0/backend/vif/%u/%u", d->domid, devid);
-	snprintf(t->fe, sizeof(t->fe), "/local/domain/%u/device/vif/%u", d->domid, devid);
-	t->deadline = hd_now() + timeout_ms / 1000.0;
-	t->done = done;
-	t->arg = arg;
-	snprintf(p, sizeof(p), "%s/online", t->be);
-	r = xsc_write_str(x, 0, p, "0");
-	snprintf(p, sizeof(p), "%s/state", t->be);
-	if (!r)
-		r = xsc_write_str(x, 0, p, "5"); /* Closing */
-	if (r)
-		hd_log((int)d->domid, "vif %u: asking the backend to close: %s", devid,
-		       xsc_strerror(r));
-	uv_timer_init(hd.loop, t->timer);
-	t->timer->data = t;
-	t->next = detaches;
-	detaches = t;
-	uv_timer_start(t->timer, on_detach_tick, r ? 0 : VIF_DETACH_POLL_MS, VIF_DETACH_POLL_MS);
-	hd_log((int)d->domid, "vif %u: detaching (backend Closing, up to %u ms)", devid, timeout_ms);
-	return 0;
+	vif_name(devid, name);
+	return hd_dev_detach(d, "vif", devid, name, name, false, timeout_ms, done, arg);
 }

@@ -7,33 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "../silent_socket.h"
 #include "hvctl.h"
 
-static char dir[32], path[64];
-static int lfd = -1;
+static struct silent_socket srv;
 
 static void setup(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	snprintf(dir, sizeof(dir), "/tmp/hvct-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/s", dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert_geq(lfd, 0);
-	cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(listen(lfd, 8), 0);
+	silent_socket_open(&srv, "/tmp/hvct-XXXXXX");
 }
 
 static void teardown(void)
 {
-	close(lfd);
-	unlink(path);
-	rmdir(dir);
+	silent_socket_close(&srv);
 }
 
 TestSuite(hvctl_timeout, .init = setup, .fini = teardown, .timeout = 30);
@@ -43,7 +31,7 @@ Test(hvctl_timeout, unanswered_call_times_out_and_breaks_the_connection)
 	struct hvctl_dominfo info;
 	struct hvctl *h;
 
-	cr_assert_eq(hvctl_connect_timeout(path, 200, &h), 0);
+	cr_assert_eq(hvctl_connect_timeout(srv.path, 200, &h), 0);
 	cr_assert_not(hvctl_broken(h));
 	cr_assert_eq(hvctl_info(h, 1, &info), -ETIMEDOUT);
 	cr_assert(hvctl_broken(h));
@@ -58,8 +46,8 @@ Test(hvctl_timeout, late_reply_is_not_taken_for_the_next_call)
 	struct hvctl *h;
 	int c;
 
-	cr_assert_eq(hvctl_connect_timeout(path, 100, &h), 0);
-	c = accept(lfd, NULL, NULL);
+	cr_assert_eq(hvctl_connect_timeout(srv.path, 100, &h), 0);
+	c = accept(srv.fd, NULL, NULL);
 	cr_assert_geq(c, 0);
 	cr_assert_eq(hvctl_info(h, 1, &info), -ETIMEDOUT);
 	struct {
@@ -77,7 +65,7 @@ Test(hvctl_timeout, unbounded_connection_stays_usable_after_set_timeout_zero)
 {
 	struct hvctl *h;
 
-	cr_assert_eq(hvctl_connect(path, &h), 0);
+	cr_assert_eq(hvctl_connect(srv.path, &h), 0);
 	cr_assert_eq(hvctl_set_timeout(h, 0), 0);
 	cr_assert_not(hvctl_broken(h));
 	hvctl_close(h);

@@ -7,37 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <pvabi/xs_wire.h>
 
+#include "../silent_socket.h"
 #include "xsclient.h"
 
-static char dir[32], path[64];
-static int lfd = -1;
+static struct silent_socket srv;
 
-/* A socket that accepts connections (the kernel's backlog) but whose
- * owner never reads or writes: a stopped daemon. */
 static void setup(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	snprintf(dir, sizeof(dir), "/tmp/xsct-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/s", dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	cr_assert_geq(lfd, 0);
-	cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(listen(lfd, 8), 0);
+	silent_socket_open(&srv, "/tmp/xsct-XXXXXX");
 }
 
 static void teardown(void)
 {
-	close(lfd);
-	unlink(path);
-	rmdir(dir);
+	silent_socket_close(&srv);
 }
 
 TestSuite(timeout, .init = setup, .fini = teardown, .timeout = 30);
@@ -47,7 +33,7 @@ Test(timeout, unanswered_request_times_out_and_breaks_the_handle)
 	struct xsc *h;
 	char *v = NULL;
 
-	cr_assert_eq(xsc_open_timeout(path, 200, &h), 0);
+	cr_assert_eq(xsc_open_timeout(srv.path, 200, &h), 0);
 	cr_assert_not(xsc_broken(h));
 	cr_assert_eq(xsc_read(h, 0, "/a", &v, NULL), -ETIMEDOUT);
 	cr_assert_null(v);
@@ -61,7 +47,7 @@ Test(timeout, watch_request_times_out_too)
 {
 	struct xsc *h;
 
-	cr_assert_eq(xsc_open_timeout(path, 100, &h), 0);
+	cr_assert_eq(xsc_open_timeout(srv.path, 100, &h), 0);
 	cr_assert_eq(xsc_watch(h, "/w", "t", NULL, NULL), -ETIMEDOUT);
 	cr_assert_eq(xsc_broken(h), -ETIMEDOUT);
 	xsc_close(h);
@@ -74,8 +60,8 @@ Test(timeout, late_reply_is_not_taken_for_the_next_request)
 	struct xsc *h;
 	int c;
 
-	cr_assert_eq(xsc_open_timeout(path, 100, &h), 0);
-	c = accept(lfd, NULL, NULL);
+	cr_assert_eq(xsc_open_timeout(srv.path, 100, &h), 0);
+	c = accept(srv.fd, NULL, NULL);
 	cr_assert_geq(c, 0);
 	cr_assert_eq(xsc_read(h, 0, "/a", &(char *){ NULL }, NULL), -ETIMEDOUT);
 	/* the daemon wakes up and answers the old request */
@@ -95,10 +81,10 @@ Test(timeout, open_without_timeout_is_unbounded)
 {
 	struct xsc *h;
 
-	cr_assert_eq(xsc_open_timeout(path, 0, &h), 0);
+	cr_assert_eq(xsc_open_timeout(srv.path, 0, &h), 0);
 	cr_assert_not(xsc_broken(h));
 	xsc_close(h);
-	cr_assert_eq(xsc_open(path, &h), 0);
+	cr_assert_eq(xsc_open(srv.path, &h), 0);
 	cr_assert_not(xsc_broken(h));
 	xsc_close(h);
 }
