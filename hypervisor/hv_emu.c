@@ -1,6 +1,7 @@
 /* hv_emu.c: the software-CPU accelerator's domains and vCPUs: kvm_run in
- * plain memory, the PVH boot state, CPUID, TSC, MSRs and the APIC hooks
- * the interpreter calls back into. The run loop is in hv_emu_run.c. */
+ * plain memory, the PVH boot state, TSC, MSRs and the APIC hooks the
+ * interpreter calls back into. CPUID is in hv_emu_cpuid.c, the run loop
+ * in hv_emu_run.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,6 @@
 #include "hv_balloon.h"
 #include "evtchn.h"
 #include "gnttab.h"
-#include "hv_cpuid.h"
 #include "hv_emu_int.h"
 #include "hv_upcall.h"
 #include "hv_wait.h"
@@ -116,79 +116,10 @@ static int wrmsr(void *ctx, uint32_t index, uint64_t value)
 	return r;
 }
 
-static void cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
-{
-	const struct hv_emu_vcpu *e = ctx;
-
-	memset(out, 0, 4 * sizeof(out[0]));
-	for (uint32_t i = 0; i < e->cpuid->nent; i++) {
-		const struct kvm_cpuid_entry2 *c = &e->cpuid->entries[i];
-
-		if (c->function != leaf ||
-		    ((c->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) && c->index != subleaf))
-			continue;
-		out[0] = c->eax;
-		out[1] = c->ebx;
-		out[2] = c->ecx;
-		out[3] = c->edx;
-		return;
-	}
-}
-
 static uint64_t rdtsc(void *ctx)
 {
 	(void)ctx;
 	return __builtin_ia32_rdtsc(); /* TSC offset 0 (hv_emu_vcpu_tsc) */
-}
-
-/* ---- CPUID: what the interpreter implements ---- */
-
-#define SIG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-
-/* The "supported" table hv_cpuid_build starts from: integer-only x86-64
- * with PAE paging, NX, the TSC, MSRs and an x2APIC; no FPU/SSE/AVX, no
- * popcnt, no xsave. Vendor "HospesEmuCPU". */
-static const struct {
-	uint32_t fn, index, eax, ebx, ecx, edx;
-} emu_supported[] = {
-	/* vendor: EBX, EDX, ECX spell it */
-	{ 0x0, 0, 0x1, SIG('H', 'o', 's', 'p'), SIG('u', 'C', 'P', 'U'), SIG('e', 's', 'E', 'm') },
-	/* family 6; CLFLUSH size 8 quadwords; x2APIC (21), hypervisor (31);
-	 * PSE (3), TSC (4), MSR (5), PAE (6), APIC (9), CMOV (15), PAT (16). */
-	{ 0x1, 0, 0x600, 0x00010800, (1u << 21) | (1u << 31),
-	  (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 9) | (1u << 15) | (1u << 16) },
-	{ 0x80000000u, 0, 0x80000008u, 0, 0, 0 },
-	/* SYSCALL (11), NX (20), long mode (29) */
-	{ 0x80000001u, 0, 0, 0, 0, (1u << 11) | (1u << 20) | (1u << 29) },
-	{ 0x80000008u, 0, 0x3028, 0, 0, 0 }, /* 40 physical, 48 virtual address bits */
-};
-
-static int build_cpuid(struct hv_emu_vcpu *e)
-{
-	const unsigned n = sizeof(emu_supported) / sizeof(emu_supported[0]), max = n + 16;
-	struct hv_cpuid_params p = { .vcpu_id = e->v->id, .domid = e->v->dom->id,
-				     .guest_tsc_khz = hv_emu_tsc_khz, .host_tsc_khz = hv_emu_tsc_khz };
-	struct kvm_cpuid2 *sup = calloc(1, sizeof(*sup) + n * sizeof(sup->entries[0]));
-	int r = -ENOMEM;
-
-	e->cpuid = calloc(1, sizeof(*e->cpuid) + max * sizeof(e->cpuid->entries[0]));
-	if (!sup || !e->cpuid)
-		goto out;
-	sup->nent = n;
-	for (unsigned i = 0; i < n; i++)
-		sup->entries[i] = (struct kvm_cpuid_entry2){
-			.function = emu_supported[i].fn, .index = emu_supported[i].index,
-			.eax = emu_supported[i].eax, .ebx = emu_supported[i].ebx,
-			.ecx = emu_supported[i].ecx, .edx = emu_supported[i].edx };
-	if ((r = hv_cpuid_build(e->cpuid, max, sup, &p)))
-		goto out;
-	/* Leaf 1 EBX[31:24]: the initial APIC id, as KVM fills it per vCPU. */
-	for (uint32_t i = 0; i < e->cpuid->nent; i++)
-		if (e->cpuid->entries[i].function == 1)
-			e->cpuid->entries[i].ebx |= e->v->id << 24;
-out:
-	free(sup);
-	return r;
 }
 
 /* ---- vCPU ---- */
@@ -213,12 +144,12 @@ int hv_emu_vcpu_create(struct hv_vcpu *v)
 	v->sregs = &v->run->s.regs.sregs;
 	hv_emu_apic_init(&e->apic, v->id, v->id == 0);
 	v->sregs->apic_base = atomic_load(&e->apic.base);
-	if ((r = build_cpuid(e))) {
+	if ((r = hv_emu_cpuid_build(e))) {
 		hv_log(v->dom, HV_LOG_ERROR, "vCPU %u: cannot build its CPUID table: %d", v->id, r);
 		return r;
 	}
 	e->ops = (struct emu_ops){ .ctx = e, .page = page, .rdmsr = rdmsr, .wrmsr = wrmsr,
-				   .cpuid = cpuid, .rdtsc = rdtsc };
+				   .cpuid = hv_emu_cpuid, .rdtsc = rdtsc };
 	e->cpu = emu_cpu_new(&e->ops, v->regs, v->sregs, v->run, v->run_size);
 	return e->cpu ? 0 : -ENOMEM;
 }

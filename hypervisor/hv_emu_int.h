@@ -31,6 +31,11 @@ struct hv_emu_vcpu {
 /* TSC kHz measured once per process (hv_emu.c). */
 extern uint32_t hv_emu_tsc_khz;
 
+/* CPUID (hv_emu_cpuid.c): builds e->cpuid (0 or -errno) and answers the
+ * interpreter's CPUID callback from it. */
+int hv_emu_cpuid_build(struct hv_emu_vcpu *e);
+void hv_emu_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
 /* The guest-RAM fault guard (hv_emu_run.c): installs the SIGSEGV handler. */
 int hv_emu_guard_init(void);
 

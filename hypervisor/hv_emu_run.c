@@ -74,7 +74,9 @@ int hv_emu_guard_init(void)
 	return 0;
 }
 
-static enum emu_exit guarded_run(struct hv_emu_vcpu *e, uint64_t budget)
+/* emu_run (vector < 0) or the delivery of an external interrupt, under
+ * the guard: both touch guest RAM (an interrupt pushes its frame). */
+static enum emu_exit guarded(struct hv_emu_vcpu *e, uint64_t budget, int vector)
 {
 	const struct hv_mem *m = &e->v->dom->mem;
 	struct kvm_run *run = e->v->run;
@@ -82,20 +84,22 @@ static enum emu_exit guarded_run(struct hv_emu_vcpu *e, uint64_t budget)
 	enum emu_exit x;
 
 	if (sigsetjmp(jb, 0)) {
-		/* The instruction did not complete; what it had read stays
-		 * unused. Cached translations may name the lost frame. */
-		emu_flush_tlb(e->cpu);
+		/* The instruction did not complete: registers as at its start
+		 * (RIP on it), cached translations dropped. */
+		unsigned len = emu_abandon(e->cpu);
+
 		run->exit_reason = KVM_EXIT_MMIO;
 		memset(&run->mmio, 0, sizeof(run->mmio));
 		run->mmio.phys_addr = (uint64_t)(guard_addr - m->base);
 		run->mmio.is_write = (uint8_t)guard_write;
-		run->mmio.len = 1;
+		run->mmio.len = len ? len : 1;
 		return EMU_EXIT_KVM;
 	}
 	guard_lo = m->base;
 	guard_hi = m->base + m->span;
 	guard_jmp = &jb;
-	x = emu_run(e->cpu, budget, &e->attention);
+	x = vector < 0 ? emu_run(e->cpu, budget, &e->attention)
+		       : emu_interrupt(e->cpu, (uint8_t)vector);
 	guard_jmp = NULL;
 	return x;
 }
@@ -109,7 +113,8 @@ static bool interrupt_wanted(const struct hv_emu_vcpu *e)
 
 /* One external interrupt through the IDT if the window is open: the
  * queued ExtINT (type-2 callback) first, then the APIC's best vector.
- * 1 delivered, 0 not, -1 triple fault (exit in run). */
+ * 1 delivered, 0 not, -1 an exit in run instead (a triple fault, or the
+ * guard's MMIO exit when the frame could not be pushed). */
 static int deliver(struct hv_emu_vcpu *e)
 {
 	int vec;
@@ -124,7 +129,7 @@ static int deliver(struct hv_emu_vcpu *e)
 	} else {
 		return 0;
 	}
-	return emu_interrupt(e->cpu, (uint8_t)vec) == EMU_EXIT_KVM ? -1 : 1;
+	return guarded(e, 0, vec) == EMU_EXIT_KVM ? -1 : 1;
 }
 
 /* ---- HLT ---- */
@@ -191,7 +196,7 @@ int hv_emu_run(struct hv_vcpu *v)
 		e->halted = false;
 		if ((d = deliver(e)) < 0) {
 			report_window(e, run);
-			return 0; /* triple fault: KVM_EXIT_SHUTDOWN in run */
+			return 0;
 		}
 		if (d > 0)
 			halted = false;
@@ -202,7 +207,7 @@ int hv_emu_run(struct hv_vcpu *v)
 		run->request_interrupt_window = interrupt_wanted(e);
 		if (run->request_interrupt_window && !HV_EMU_IRQ_WINDOW_EXIT)
 			budget = 1; /* step to the instruction that opens the window */
-		x = guarded_run(e, budget);
+		x = guarded(e, budget, -1);
 		run->request_interrupt_window = 0;
 		if (x == EMU_EXIT_BUDGET)
 			continue;

@@ -57,6 +57,7 @@ HV_MAIN_SRCS := \
 	hypervisor/hv_upcall_kvm.c \
 	hypervisor/hv_emu.c \
 	hypervisor/hv_emu_run.c \
+	hypervisor/hv_emu_cpuid.c \
 	hypervisor/hv_upcall_emu.c \
 	hypervisor/hv_vcpu.c \
 	hypervisor/hv_vmexit.c \
@@ -80,6 +81,10 @@ HV_MAIN_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_MAIN_SRCS))
 HV_EMU_SRCS := $(sort $(wildcard hypervisor/emu/emu_*.c))
 HV_EMU_OBJS := $(patsubst %.c,$(OBJ)/host/%.o,$(HV_EMU_SRCS))
 HV_MAIN_OBJS += $(HV_EMU_OBJS)
+# hv_emu's run loop with the real interpreter (tests/unit/hypervisor/test_emu_run.c)
+$(TESTBIN)/unit/hypervisor/test_emu_run: $(OBJ)/host/hypervisor/hv_emu.o \
+	$(OBJ)/host/hypervisor/hv_emu_run.o $(OBJ)/host/hypervisor/hv_emu_cpuid.o \
+	$(OBJ)/host/hypervisor/hv_upcall_emu.o $(HV_EMU_OBJS)
 # Its unit tests (tests/unit/emu/): a fake machine and snippets the host
 # assembler builds, run both natively and on the interpreter.
 UNIT_OBJS_emu := $(HV_EMU_OBJS) $(OBJ)/host/tests/unit/emu/emu_fixture.o \

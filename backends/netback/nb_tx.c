@@ -57,6 +57,7 @@ static unsigned map_batch(struct nb_dev *d, const struct netif_tx_request *s,
 	struct hvctl_gnt_mapping maps[NB_BATCH];
 	uint32_t refs[NB_BATCH];
 	unsigned idx[NB_BATCH], n = 0, nh = 0;
+	int r;
 
 	for (unsigned p = 0; p < npk; p++)
 		for (unsigned i = pk[p].first; pk[p].status == NETIF_RSP_OKAY && i < pk[p].first + pk[p].n;
@@ -64,12 +65,22 @@ static unsigned map_batch(struct nb_dev *d, const struct netif_tx_request *s,
 			idx[n] = i;
 			refs[n++] = s[i].gref;
 		}
-	if (!n || hvctl_gnt_map(d->hc, d->x->domid, refs, n, true, maps) < 0)
+	if (!n)
 		return 0;
+	if ((r = hvctl_gnt_map(d->hc, d->x->domid, refs, n, true, maps)) < 0) {
+		if (d->nbad < 8)
+			xbb_log((int)d->x->domid, "vif %u: tx grant map call: %s", d->x->devid,
+				hvctl_strerror(r));
+		return 0;
+	}
 	d->st.grant_maps += n;
 	for (unsigned j = 0; j < n; j++) {
-		if (maps[j].status != 0)
+		if (maps[j].status != 0) {
+			if (d->nbad < 8)
+				xbb_log((int)d->x->domid, "vif %u: tx grant %u: GNTST %d",
+					d->x->devid, refs[j], maps[j].status);
 			continue;
+		}
 		handles[nh++] = maps[j].handle;
 		if (maps[j].offset <= d->ram_size - NB_PAGE)
 			page[idx[j]] = d->ram + maps[j].offset;

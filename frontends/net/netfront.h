@@ -97,6 +97,9 @@ int netfront_tx_commit(struct netfront *nf, uint32_t len);
 /* Copies frame into a transmit page and queues it. 0, -EAGAIN (no free
  * transmit page), -EINVAL, -ENXIO (never connected). */
 int netfront_send(struct netfront *nf, const void *frame, uint32_t len);
+/* Frames committed to the TX ring whose answer has not come back yet
+ * (the backend may not have read them). */
+uint32_t netfront_tx_in_flight(const struct netfront *nf);
 /* Publishes queued TX frames and re-posted RX pages; notifies the backend
  * once if it asked. */
 void netfront_push(struct netfront *nf);

@@ -86,6 +86,11 @@ int netfront_send(struct netfront *nf, const void *frame, uint32_t len)
 	return netfront_tx_commit(nf, len);
 }
 
+uint32_t netfront_tx_in_flight(const struct netfront *nf)
+{
+	return NETFRONT_TX_BUFS - nf->tx_nfree - (nf->tx_pending_id != NO_ID);
+}
+
 void netfront_push(struct netfront *nf)
 {
 	int kick;

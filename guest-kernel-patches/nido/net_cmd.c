@@ -186,13 +186,15 @@ static void cmd_serve(char *arg)
 
 /* As fast as the TX ring allows: when every transmit page is in flight,
  * publish, take the answers and, if none came, sleep on the port. Gives
- * up after 5 s without progress (backend gone). */
+ * up after 5 s without progress (backend gone). Reports once the backend
+ * answered every datagram (errors: answers other than OKAY), so a
+ * poweroff right after it loses none still on the ring. */
 static void cmd_udp_send(char *arg)
 {
 	char *dst_text = word(&arg);
 	long port = word_num(&arg), size = word_num(&arg), count = word_num(&arg), sent = 0;
 	struct netfront *nf = nido_net_dev();
-	uint64_t stall = 0;
+	uint64_t stall = 0, errors;
 	const uint8_t *m;
 	struct nido_ip *s;
 	uint32_t dst;
@@ -208,6 +210,7 @@ static void cmd_udp_send(char *arg)
 		pvabi_printf("net: error no ARP reply from %s\n", dst_text);
 		return;
 	}
+	errors = nf->st.tx_errors;
 	while (sent < count) {
 		if (nf->phase == NETFRONT_CONNECTED && nf->tx_nfree) {
 			if (nido_ip_send_udp(s, dst, m, NIDO_UDP_ECHO_PORT, (uint16_t)port,
@@ -228,7 +231,12 @@ static void cmd_udp_send(char *arg)
 		nido_net_wait_tx(stall);
 	}
 	netfront_push(nf);
-	pvabi_printf("net-udp-send: sent %ld\n", sent);
+	stall = pvabi_time_ns() + 5000 * NS_PER_MS;
+	while (netfront_tx_in_flight(nf) && nf->phase == NETFRONT_CONNECTED &&
+	       pvabi_time_ns() < stall)
+		nido_net_wait_tx(stall);
+	pvabi_printf("net-udp-send: sent %ld errors %lu\n", sent,
+		     (unsigned long)(nf->st.tx_errors - errors));
 }
 
 int nido_net_command(const char *cmd, char *arg)

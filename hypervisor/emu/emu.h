@@ -33,9 +33,9 @@ struct emu_ops {
 	 * KVM_EXIT_MMIO, a fetch with an emulation failure without bytes.
 	 * write: the access is a write (read-only pages may return NULL). */
 	uint8_t *(*page)(void *ctx, uint64_t gpa, bool write);
-	/* MSRs the CPU does not keep itself (see emu_cpu.c for those it
-	 * keeps: EFER, FS/GS bases, KERNEL_GS_BASE, STAR family, PAT, TSC
-	 * through rdtsc). Return EMU_MSR_OK (done), EMU_MSR_GP (#GP to the
+	/* MSRs the CPU does not keep itself (emu_sys.c keeps EFER, FS/GS
+	 * bases, KERNEL_GS_BASE, STAR/LSTAR/CSTAR/FMASK, PAT, TSC_AUX, and
+	 * reads TSC through rdtsc). Return EMU_MSR_OK (done), EMU_MSR_GP (#GP to the
 	 * guest) or EMU_MSR_USER (exit KVM_EXIT_X86_RDMSR/WRMSR; the result
 	 * is taken from run->msr at the next emu_run, as KVM does). */
 	int (*rdmsr)(void *ctx, uint32_t index, uint64_t *value);
@@ -91,6 +91,16 @@ bool emu_interrupt_window(const struct emu_cpu *c);
  * or when delivery raised an exception that was delivered instead,
  * EMU_EXIT_KVM with KVM_EXIT_SHUTDOWN in run on a triple fault. */
 enum emu_exit emu_interrupt(struct emu_cpu *c, uint8_t vector);
+
+/* emu_run or emu_interrupt was left by a longjmp from a host fault
+ * handler in the middle of c's current instruction (a guest page the
+ * hypervisor made inaccessible under a cached translation): stores the
+ * working registers into *regs with RIP at that instruction's first byte
+ * (a string instruction keeps the progress it made, as after a fault),
+ * drops cached translations and per-run state, so that the next emu_run
+ * starts there. Returns the size of the data access in progress (0 when
+ * unknown, e.g. an instruction fetch). */
+unsigned emu_abandon(struct emu_cpu *c);
 
 /* Instructions retired so far (for statistics and tests). */
 uint64_t emu_insns(const struct emu_cpu *c);

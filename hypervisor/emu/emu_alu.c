@@ -121,7 +121,7 @@ uint64_t emu_shift(struct emu_cpu *c, unsigned op, uint64_t a, unsigned count, u
 		break;
 	}
 	case 2: /* rcl */
-	case 3: { /* rcr */
+	case 3: /* rcr */ {
 		unsigned n = size < 4 ? count % (bits + 1) : count;
 		uint64_t carry = c->rflags & EMU_CF;
 

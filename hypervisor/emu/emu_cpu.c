@@ -2,7 +2,8 @@
  * with the caller's kvm_regs, completion of pending IN/RDMSR/WRMSR exits,
  * the decode-execute loop, and the exception path (an instruction that
  * faults is abandoned with longjmp and the exception delivered through the
- * IDT; nested faults become #DF, then a triple fault). */
+ * IDT; nested faults become #DF, then a triple fault: with no IDT, as in
+ * the PVH entry's 32-bit code, any exception ends in a shutdown). */
 #include <stdlib.h>
 
 #include "emu_int.h"
@@ -146,7 +147,7 @@ _Noreturn void emu_exit_kvm(struct emu_cpu *c)
 void emu_fill_internal_error(struct emu_cpu *c, bool with_bytes)
 {
 	struct kvm_run *run = c->run;
-	uint8_t raw[16] = { 0 };
+	uint8_t raw[16] = {0};
 
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
@@ -218,12 +219,6 @@ static bool deliver_exception(struct emu_cpu *c)
 			err = 0;
 		}
 	}
-	/* Outside long mode nothing installs an IDT before faulting: treat
-	 * an exception there as unrecoverable. */
-	if (!c->lma) {
-		shutdown(c);
-		return false;
-	}
 	c->delivering = vec + 1;
 	emu_deliver(c, vec, has_err, err, false);
 	c->delivering = 0;
@@ -281,10 +276,10 @@ static enum emu_exit loop(struct emu_cpu *c)
 			c->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
 			return EMU_EXIT_KVM;
 		}
-		c->shadow = c->shadow_next;
 		c->shadow_next = false;
 		c->in.rip = c->rip;
 		c->in.len = 0;
+		c->acc_len = 0;
 		emu_exec_one(c);
 		c->insns++;
 		c->budget--;
@@ -300,6 +295,8 @@ enum emu_exit emu_run(struct emu_cpu *c, uint64_t max_insns, const volatile uint
 	int why;
 
 	load_regs(c);
+	c->in.rip = c->rip;
+	c->in.len = 0;
 	c->budget = max_insns;
 	c->attention = attention;
 	for (;;) {
@@ -340,6 +337,7 @@ enum emu_exit emu_interrupt(struct emu_cpu *c, uint8_t vector)
 	load_regs(c);
 	c->in.len = 0;
 	c->in.rip = c->rip;
+	c->acc_len = 0;
 	for (;;) {
 		why = setjmp(c->jb);
 		if (why == EMU_ABORT_EXIT) {
@@ -356,11 +354,6 @@ enum emu_exit emu_interrupt(struct emu_cpu *c, uint8_t vector)
 		first = false;
 		if (c->pending)
 			complete_pending(c); /* the exit's instruction finishes first */
-		if (!c->lma) {
-			shutdown(c);
-			r = EMU_EXIT_KVM;
-			break;
-		}
 		c->delivering = 0;
 		emu_deliver(c, vector, false, 0, true);
 		c->shadow_next = false;
@@ -370,4 +363,21 @@ enum emu_exit emu_interrupt(struct emu_cpu *c, uint8_t vector)
 	c->run->if_flag = (c->rflags & EMU_IF) != 0;
 	c->run->ready_for_interrupt_injection = emu_interrupt_window(c);
 	return r;
+}
+
+unsigned emu_abandon(struct emu_cpu *c)
+{
+	unsigned len = c->acc_len;
+
+	/* Nothing after a fault commits RIP: the instruction (or the event
+	 * delivery, which changes RIP last) starts again from c->in.rip. */
+	c->rip = c->in.rip;
+	c->pending = EMU_PEND_NONE;
+	c->delivering = 0;
+	c->halted = false;
+	c->budget = 0;
+	c->acc_len = 0;
+	store_regs(c);
+	emu_tlb_flush(c);
+	return len;
 }

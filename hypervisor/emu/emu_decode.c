@@ -4,27 +4,21 @@
  * code) is not decoded: no guest of ours emits it. */
 #include "emu_int.h"
 
-uint8_t emu_fetch8(struct emu_cpu *c)
+uint8_t emu_fetch8_slow(struct emu_cpu *c)
 {
 	struct emu_insn *in = &c->in;
 	uint64_t lin;
-	uint8_t b;
+	const uint8_t *p;
 
 	if (in->len >= 15)
 		emu_raise_err(c, EMU_X_GP, 0);
 	lin = c->code64 ? in->next : (uint32_t)(in->next + c->sregs->cs.base);
-	if (__builtin_expect(lin >> 12 == c->fetch_vpn, 1)) {
-		b = c->fetch_host[lin & 0xfff];
-	} else {
-		const uint8_t *p = emu_translate(c, lin, EMU_FETCH);
-
-		c->fetch_vpn = lin >> 12;
-		c->fetch_host = p - (lin & 0xfff);
-		b = *p;
-	}
-	in->bytes[in->len++] = b;
+	p = emu_translate(c, lin, EMU_FETCH);
+	c->fetch_vpn = lin >> 12;
+	c->fetch_host = p - (lin & 0xfff);
+	in->bytes[in->len++] = *p;
 	in->next++;
-	return b;
+	return *p;
 }
 
 /* Fetches size (1, 2, 4, 8) bytes little-endian, sign-extended. */
@@ -60,7 +54,6 @@ unsigned emu_decode_prefixes(struct emu_cpu *c)
 	in->lock = false;
 	in->seg = EMU_SEG_NONE;
 	in->rex = 0;
-	in->has_modrm = false;
 	in->rip_rel = false;
 	for (;;) {
 		b = emu_fetch8(c);
@@ -134,7 +127,6 @@ void emu_decode_modrm(struct emu_cpu *c)
 	uint64_t ea = 0;
 	unsigned base;
 
-	in->has_modrm = true;
 	in->modrm = m;
 	in->mod = m >> 6;
 	in->reg = ((m >> 3) & 7) | ((rex & 4) << 1);

@@ -38,18 +38,20 @@ bool emu_commit(struct emu_cpu *c, struct emu_opnd *o, unsigned size, uint64_t o
 		switch (size) {
 		case 1: {
 			uint8_t e = (uint8_t)old;
-			return __atomic_compare_exchange_n(o->p, &e, (uint8_t)val, false, __ATOMIC_SEQ_CST,
-							   __ATOMIC_SEQ_CST);
+			return __atomic_compare_exchange_n(o->p, &e, (uint8_t)val, false,
+							   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 		}
 		case 2: {
 			uint16_t e = (uint16_t)old;
-			return __atomic_compare_exchange_n((uint16_t *)(void *)o->p, &e, (uint16_t)val, false,
-							   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			return __atomic_compare_exchange_n((uint16_t *)(void *)o->p, &e,
+							   (uint16_t)val, false, __ATOMIC_SEQ_CST,
+							   __ATOMIC_SEQ_CST);
 		}
 		case 4: {
 			uint32_t e = (uint32_t)old;
-			return __atomic_compare_exchange_n((uint32_t *)(void *)o->p, &e, (uint32_t)val, false,
-							   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+			return __atomic_compare_exchange_n((uint32_t *)(void *)o->p, &e,
+							   (uint32_t)val, false, __ATOMIC_SEQ_CST,
+							   __ATOMIC_SEQ_CST);
 		}
 		default: {
 			uint64_t e = old;
@@ -151,7 +153,8 @@ static void group3(struct emu_cpu *c, unsigned size)
 		break;
 	}
 	case 6: { /* div */
-		unsigned __int128 n = size == 8 ? ((unsigned __int128)d << 64) | a : ((unsigned __int128)d << bits) | a;
+		unsigned __int128 n = size == 8 ? ((unsigned __int128)d << 64) | a
+						: ((unsigned __int128)d << bits) | a;
 		unsigned __int128 q;
 
 		if (!src)
@@ -164,7 +167,8 @@ static void group3(struct emu_cpu *c, unsigned size)
 		goto store_div;
 	}
 	default: { /* idiv */
-		unsigned __int128 un = size == 8 ? ((unsigned __int128)d << 64) | a : ((unsigned __int128)d << bits) | a;
+		unsigned __int128 un = size == 8 ? ((unsigned __int128)d << 64) | a
+						 : ((unsigned __int128)d << bits) | a;
 		__int128 n, q, r;
 		int64_t s = (int64_t)emu_sext(src, size);
 
@@ -225,7 +229,7 @@ static void group5(struct emu_cpu *c, unsigned size)
 		emu_raise(c, EMU_X_UD);
 	switch (op) {
 	case 2: /* call near indirect */
-	case 4: { /* jmp near indirect */
+	case 4: /* jmp near indirect */ {
 		unsigned s = c->code64 ? 8 : c->in.opsize;
 
 		emu_opnd_rm(c, &o, s, false);
@@ -280,10 +284,12 @@ static void xchg(struct emu_cpu *c, unsigned size)
 			old = __atomic_exchange_n(o.p, (uint8_t)src, __ATOMIC_SEQ_CST);
 			break;
 		case 2:
-			old = __atomic_exchange_n((uint16_t *)(void *)o.p, (uint16_t)src, __ATOMIC_SEQ_CST);
+			old = __atomic_exchange_n((uint16_t *)(void *)o.p, (uint16_t)src,
+						  __ATOMIC_SEQ_CST);
 			break;
 		case 4:
-			old = __atomic_exchange_n((uint32_t *)(void *)o.p, (uint32_t)src, __ATOMIC_SEQ_CST);
+			old = __atomic_exchange_n((uint32_t *)(void *)o.p, (uint32_t)src,
+						  __ATOMIC_SEQ_CST);
 			break;
 		default:
 			old = __atomic_exchange_n((uint64_t *)(void *)o.p, src, __ATOMIC_SEQ_CST);
@@ -441,7 +447,8 @@ void emu_exec_one(struct emu_cpu *c)
 		emu_decode_modrm(c);
 		imm = op == 0x6b ? emu_fetch_imm(c, 1) : imm_z(c, size);
 		emu_opnd_rm(c, &o, size, false);
-		p = (__int128)(int64_t)emu_sext(emu_opnd_get(&o, size), size) * (int64_t)emu_sext(imm, size);
+		p = (__int128)(int64_t)emu_sext(emu_opnd_get(&o, size), size) *
+		    (int64_t)emu_sext(imm, size);
 		v = (uint64_t)p & emu_mask(size);
 		emu_flags_logic(c, v, size);
 		if (p != (__int128)(int64_t)emu_sext(v, size))
@@ -504,16 +511,17 @@ void emu_exec_one(struct emu_cpu *c)
 	}
 	case 0x8c: { /* mov r/m, Sreg */
 		static const size_t off[6] = {
-			offsetof(struct kvm_sregs, es), offsetof(struct kvm_sregs, cs),
-			offsetof(struct kvm_sregs, ss), offsetof(struct kvm_sregs, ds),
-			offsetof(struct kvm_sregs, fs), offsetof(struct kvm_sregs, gs),
+		    offsetof(struct kvm_sregs, es), offsetof(struct kvm_sregs, cs),
+		    offsetof(struct kvm_sregs, ss), offsetof(struct kvm_sregs, ds),
+		    offsetof(struct kvm_sregs, fs), offsetof(struct kvm_sregs, gs),
 		};
 		const struct kvm_segment *sg;
 
 		emu_decode_modrm(c);
 		if ((in->reg & 7) > 5)
 			emu_raise(c, EMU_X_UD);
-		sg = (const struct kvm_segment *)(const void *)((const uint8_t *)c->sregs + off[in->reg & 7]);
+		sg = (const struct kvm_segment *)(const void *)((const uint8_t *)c->sregs +
+								off[in->reg & 7]);
 		if (in->mod == 3) {
 			emu_reg_put(c, in->rm, size, sg->selector);
 		} else {
@@ -549,8 +557,9 @@ void emu_exec_one(struct emu_cpu *c)
 		break;
 	}
 	case 0x90:
+		/* nop and pause, unless REX.B makes it xchg r8, rax */
 		if (!(in->rex & 1))
-			break; /* nop, pause */
+			break;
 		/* fallthrough */
 	case 0x91 ... 0x97: {
 		unsigned r = (op & 7) | ((in->rex & 1) << 3);

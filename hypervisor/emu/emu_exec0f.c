@@ -30,7 +30,9 @@ static void bit_op(struct emu_cpu *c, unsigned op, unsigned size, uint64_t bitof
 		old = emu_opnd_get(&o, size);
 	} else {
 		EMU_RMW(c, &o, size, old,
-			op == 1 ? old | mask : op == 2 ? old & ~mask : old ^ mask);
+			op == 1	  ? old | mask
+			: op == 2 ? old & ~mask
+				  : old ^ mask);
 	}
 	emu_setflag(c, EMU_CF, old & mask);
 }
@@ -60,7 +62,8 @@ static void bit_scan(struct emu_cpu *c, bool reverse, unsigned size)
 		c->rflags |= EMU_ZF;
 		return; /* destination unchanged, as CPUs do */
 	}
-	emu_reg_put(c, in->reg, size, reverse ? 63u - (unsigned)__builtin_clzll(v) : (unsigned)__builtin_ctzll(v));
+	emu_reg_put(c, in->reg, size,
+		    reverse ? 63u - (unsigned)__builtin_clzll(v) : (unsigned)__builtin_ctzll(v));
 }
 
 static void cmpxchg(struct emu_cpu *c, unsigned size)
@@ -101,8 +104,8 @@ static void cmpxchg8b(struct emu_cpu *c)
 	emu_opnd_rm(c, &o, 8, true);
 	if (!o.split && !((uintptr_t)o.p & 7)) {
 		old = expect;
-		if (!__atomic_compare_exchange_n((uint64_t *)(void *)o.p, &old, val, false, __ATOMIC_SEQ_CST,
-						 __ATOMIC_SEQ_CST)) {
+		if (!__atomic_compare_exchange_n((uint64_t *)(void *)o.p, &old, val, false,
+						 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 			/* old holds the memory value */
 		} else {
 			old = expect;
@@ -138,7 +141,7 @@ void emu_exec_0f(struct emu_cpu *c, unsigned op)
 		break;
 	case 0x0b: /* ud2 */
 		emu_raise(c, EMU_X_UD);
-	case 0x0d: /* prefetch */
+	case 0x0d:	    /* prefetch */
 	case 0x18 ... 0x1f: /* hints, nop Ev */
 		emu_decode_modrm(c);
 		break;
@@ -185,7 +188,7 @@ void emu_exec_0f(struct emu_cpu *c, unsigned op)
 		emu_push(c, op == 0xa0 ? c->sregs->fs.selector : c->sregs->gs.selector,
 			 c->code64 ? (in->opsize_prefix ? 2 : 8) : size);
 		break;
-	case 0xa1: /* pop fs */
+	case 0xa1:   /* pop fs */
 	case 0xa9: { /* pop gs */
 		unsigned s = c->code64 ? (in->opsize_prefix ? 2 : 8) : size;
 		uint64_t rsp = c->gpr[EMU_RSP];
@@ -204,8 +207,12 @@ void emu_exec_0f(struct emu_cpu *c, unsigned op)
 	case 0xb3: /* btr */
 	case 0xbb: /* btc */
 		emu_decode_modrm(c);
-		bit_op(c, op == 0xa3 ? 0 : op == 0xab ? 1 : op == 0xb3 ? 2 : 3, size,
-		       emu_reg_get(c, in->reg, size), true);
+		bit_op(c,
+		       op == 0xa3   ? 0
+		       : op == 0xab ? 1
+		       : op == 0xb3 ? 2
+				    : 3,
+		       size, emu_reg_get(c, in->reg, size), true);
 		break;
 	case 0xba: { /* bt* Ev, Ib */
 		unsigned k;

@@ -26,7 +26,8 @@
 #define EMU_ID 0x200000u
 #define EMU_ARITH (EMU_CF | EMU_PF | EMU_AF | EMU_ZF | EMU_SF | EMU_OF)
 /* What popf/iret may change at CPL 0 (VM, VIF, VIP stay clear). */
-#define EMU_FLAGS_WRITABLE (EMU_ARITH | EMU_TF | EMU_IF | EMU_DF | EMU_IOPL | EMU_NT | EMU_AC | EMU_ID)
+#define EMU_FLAGS_WRITABLE                                                                         \
+	(EMU_ARITH | EMU_TF | EMU_IF | EMU_DF | EMU_IOPL | EMU_NT | EMU_AC | EMU_ID)
 
 /* Exception vectors. */
 enum {
@@ -94,11 +95,10 @@ enum emu_access { EMU_READ = 0, EMU_WRITE = 1, EMU_FETCH = 2 };
 struct emu_tlb_entry {
 	uint64_t tag[3];
 	uint8_t *host;
-	uint64_t gpa; /* guest-physical page, for MMIO exits and fetch bytes */
-	bool user;    /* the walk allowed CPL 3 */
+	bool user; /* the walk allowed CPL 3 */
 };
 
-/* Why an instruction was abandoned (c->abort). */
+/* Why an instruction was abandoned (the longjmp value). */
 enum emu_abort {
 	EMU_ABORT_EXC = 1, /* exception in c->exc_* */
 	EMU_ABORT_EXIT,	   /* run already filled: return EMU_EXIT_KVM */
@@ -111,27 +111,26 @@ enum emu_pending { EMU_PEND_NONE, EMU_PEND_IN, EMU_PEND_RDMSR, EMU_PEND_WRMSR };
  * a memory operand crossing a page) plus what put needs to know. */
 struct emu_opnd {
 	uint8_t *p;
-	bool reg;	/* p points into c->gpr */
-	bool split;	/* p == bounce: write back to lin on put */
-	uint64_t lin;	/* linear address of a memory operand */
+	bool reg;     /* p points into c->gpr */
+	bool split;   /* p == bounce: write back to lin on put */
+	uint64_t lin; /* linear address of a memory operand */
 	uint8_t bounce[16];
 };
 
 /* The instruction being executed. */
 struct emu_insn {
-	uint64_t rip;	   /* its first byte */
-	uint64_t next;	   /* RIP after it as far as fetched */
-	uint8_t len;	   /* bytes fetched */
-	uint8_t op;	   /* opcode byte (second byte for 0F xx) */
-	uint8_t opsize;	   /* 1, 2, 4, 8 (2/4/8 for v-sized; byte ops set 1 themselves) */
-	uint8_t addrsize;  /* 2, 4, 8 */
-	uint8_t rex;	   /* REX byte or 0 */
-	uint8_t rep;	   /* 0, 0xf2, 0xf3 */
+	uint64_t rip;	  /* its first byte */
+	uint64_t next;	  /* RIP after it as far as fetched */
+	uint8_t len;	  /* bytes fetched */
+	uint8_t op;	  /* opcode byte (second byte for 0F xx) */
+	uint8_t opsize;	  /* 1, 2, 4, 8 (2/4/8 for v-sized; byte ops set 1 themselves) */
+	uint8_t addrsize; /* 2, 4, 8 */
+	uint8_t rex;	  /* REX byte or 0 */
+	uint8_t rep;	  /* 0, 0xf2, 0xf3 */
 	bool lock;
-	bool opsize_prefix; /* 66 seen */
-	uint8_t seg;	   /* override or EMU_SEG_NONE */
+	bool opsize_prefix;	     /* 66 seen */
+	uint8_t seg;		     /* override or EMU_SEG_NONE */
 	uint8_t modrm, mod, reg, rm; /* reg and rm include REX.R / REX.B */
-	bool has_modrm;
 	bool rip_rel;
 	uint64_t ea;	   /* effective address (offset within seg) */
 	uint8_t ea_seg;	   /* segment the effective address defaults to */
@@ -153,21 +152,20 @@ struct emu_cpu {
 	uint64_t rflags;
 
 	/* Mode, derived from *sregs by emu_mode_update. */
-	bool code64;	   /* 64-bit code segment in long mode */
-	bool lma;	   /* IA-32e mode active */
-	bool paging;	   /* CR0.PG */
-	uint8_t defsize;   /* default operand size (2 or 4) */
+	bool code64;	 /* 64-bit code segment in long mode */
+	bool lma;	 /* IA-32e mode active */
+	bool paging;	 /* CR0.PG */
+	uint8_t defsize; /* default operand size (2 or 4) */
 	uint8_t cpl;
 
-	bool shadow;	   /* interrupt shadow for the instruction about to run */
-	bool shadow_next;  /* set by sti / mov ss for the one after */
+	bool shadow_next;  /* interrupt shadow: sti / mov ss just ran */
 	bool halted;	   /* hlt executed: leave the loop */
 	uint8_t acc_len;   /* size of the data access being translated (MMIO exits) */
 	uint8_t pending;   /* enum emu_pending */
 	uint8_t pend_size; /* IN: 1/2/4 */
 	uint64_t pend_rip; /* RIP after the pending instruction */
 	uint64_t insns;
-	uint64_t budget;   /* instructions left in this emu_run */
+	uint64_t budget; /* instructions left in this emu_run */
 	const volatile uint32_t *attention;
 
 	/* MSRs kept here. */
@@ -175,7 +173,6 @@ struct emu_cpu {
 
 	/* Exception being raised or delivered. */
 	jmp_buf jb;
-	bool jb_armed;
 	uint8_t exc_vec;
 	bool exc_has_err;
 	uint32_t exc_err;
@@ -228,7 +225,24 @@ void emu_push(struct emu_cpu *c, uint64_t val, unsigned size);
 uint64_t emu_pop(struct emu_cpu *c, unsigned size);
 
 /* ---- emu_decode.c ---- */
-uint8_t emu_fetch8(struct emu_cpu *c);
+uint8_t emu_fetch8_slow(struct emu_cpu *c);
+
+/* The next instruction byte: from the page of the last fetch when it is
+ * the same (64-bit code: CS base 0), else through the TLB. */
+static inline uint8_t emu_fetch8(struct emu_cpu *c)
+{
+	struct emu_insn *in = &c->in;
+	uint64_t lin = in->next;
+
+	if (__builtin_expect(c->code64 && lin >> 12 == c->fetch_vpn && in->len < 15, 1)) {
+		uint8_t b = c->fetch_host[lin & 0xfff];
+
+		in->bytes[in->len++] = b;
+		in->next++;
+		return b;
+	}
+	return emu_fetch8_slow(c);
+}
 uint64_t emu_fetch_imm(struct emu_cpu *c, unsigned size); /* sign-extended */
 /* Decodes prefixes and the opcode; returns the opcode byte, with 0x100
  * added for the 0F map. */
@@ -373,13 +387,13 @@ uint64_t emu_ea_off(struct emu_cpu *c);
 uint64_t emu_ea_lin(struct emu_cpu *c);
 bool emu_commit(struct emu_cpu *c, struct emu_opnd *o, unsigned size, uint64_t old, uint64_t val);
 /* old = operand; operand = expr (re-evaluated until a locked store wins). */
-#define EMU_RMW(c, o, size, old, expr)                                    \
-	do {                                                              \
-		uint64_t new_;                                            \
-		do {                                                      \
-			old = emu_opnd_get(o, size);                      \
-			new_ = (expr);                                    \
-		} while (!emu_commit(c, o, size, old, new_));             \
+#define EMU_RMW(c, o, size, old, expr)                                                             \
+	do {                                                                                       \
+		uint64_t new_;                                                                     \
+		do {                                                                               \
+			old = emu_opnd_get(o, size);                                               \
+			new_ = (expr);                                                             \
+		} while (!emu_commit(c, o, size, old, new_));                                      \
 	} while (0)
 /* The r/m operand of the decoded ModRM (register or memory). */
 void emu_opnd_rm(struct emu_cpu *c, struct emu_opnd *o, unsigned size, bool write);
@@ -397,6 +411,5 @@ void emu_sys_io(struct emu_cpu *c, bool in, uint16_t port, unsigned size);
 /* Delivers vector through the IDT (ext: external interrupt; soft: int n,
  * which pushes the RIP after the instruction). */
 void emu_deliver(struct emu_cpu *c, uint8_t vec, bool has_err, uint32_t err, bool ext);
-uint64_t emu_msr_read_internal(struct emu_cpu *c, uint32_t idx, bool *known);
 
 #endif

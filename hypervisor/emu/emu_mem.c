@@ -1,7 +1,8 @@
 /* emu_mem.c: guest memory as the CPU sees it. Segment bases (only FS/GS
- * in 64-bit mode), the 4-level page walk with permission checks and A/D
- * bits set atomically in the guest's tables, a direct-mapped software TLB
- * of host page pointers, and accesses split at page boundaries. Guest
+ * in 64-bit mode), the page walk (4-level, legacy PAE and 2-level) with
+ * permission checks and A/D bits set atomically in the guest's tables,
+ * direct-mapped software TLBs of host page pointers (data and fetches),
+ * and accesses split at page boundaries. Guest
  * pages are only ever reached through ops->page; a page it refuses ends
  * the instruction with an MMIO exit before anything is written. */
 #include "emu_int.h"
@@ -58,12 +59,20 @@ uint8_t *emu_phys(struct emu_cpu *c, uint64_t gpa, bool write)
 	return page ? page + (gpa & 0xfff) : NULL;
 }
 
-static void set_bits(uint8_t *pte, uint64_t bits)
+static void set_bits(uint8_t *pte, uint64_t bits, bool wide)
 {
-	uint64_t *q = (uint64_t *)(void *)pte; /* page tables are 8-aligned */
+	/* Page-table entries are naturally aligned (table + index * size). */
+	if (wide) {
+		uint64_t *q = (uint64_t *)(void *)pte;
 
-	if ((__atomic_load_n(q, __ATOMIC_RELAXED) & bits) != bits)
-		__atomic_fetch_or(q, bits, __ATOMIC_RELAXED);
+		if ((__atomic_load_n(q, __ATOMIC_RELAXED) & bits) != bits)
+			__atomic_fetch_or(q, bits, __ATOMIC_RELAXED);
+	} else {
+		uint32_t *q = (uint32_t *)(void *)pte;
+
+		if ((__atomic_load_n(q, __ATOMIC_RELAXED) & bits) != bits)
+			__atomic_fetch_or(q, (uint32_t)bits, __ATOMIC_RELAXED);
+	}
 }
 
 static _Noreturn void page_fault(struct emu_cpu *c, uint64_t lin, uint32_t err)
@@ -72,8 +81,8 @@ static _Noreturn void page_fault(struct emu_cpu *c, uint64_t lin, uint32_t err)
 	emu_raise_err(c, EMU_X_PF, err);
 }
 
-/* Walks the 4-level tables for lin; fills the TLB entry and returns the
- * host pointer of the page. */
+/* Walks the page tables for lin (or maps it 1:1 with paging off); fills
+ * the TLB entry and returns the host pointer of the page. */
 static uint8_t *walk(struct emu_cpu *c, uint64_t lin, enum emu_access acc)
 {
 	struct kvm_sregs *s = c->sregs;
@@ -86,43 +95,60 @@ static uint8_t *walk(struct emu_cpu *c, uint64_t lin, enum emu_access acc)
 	uint8_t *ptes[4];
 	int levels = 0;
 	uint64_t gpa, vpn = lin >> 12;
-	bool rw = true, us = true, nx = false;
+	bool rw = true, us = true, nx = false, leaf_wide = true;
 	uint8_t *host;
 
 	if (!c->paging) {
 		gpa = c->lma ? lin & ~0xfffull : (uint32_t)lin & ~0xfffu;
 	} else {
-		uint64_t table = s->cr3 & PTE_ADDR;
+		/* 4-level (long mode), 3-level PAE or 2-level 32-bit tables. */
+		bool pae = c->lma || (s->cr4 & EMU_CR4_PAE);
+		bool wide = pae;
+		int level = c->lma ? 4 : pae ? 3 : 2;
+		uint64_t table = c->lma ? s->cr3 & PTE_ADDR
+				 : pae	? s->cr3 & 0xffffffe0u
+					: s->cr3 & 0xfffff000u;
 
-		if (!c->lma)
-			emu_unsupported(c); /* legacy 32-bit paging: no guest of ours uses it */
-		if ((uint64_t)((int64_t)(lin << 16) >> 16) != lin)
+		if (c->lma && (uint64_t)((int64_t)(lin << 16) >> 16) != lin)
 			emu_raise_err(c, EMU_X_GP, 0);
-		for (int level = 4;; level--) {
-			unsigned shift = 12 + 9 * (level - 1);
-			uint64_t ea = table + ((lin >> shift) & 511) * 8;
-			uint8_t *p = emu_phys(c, ea, false);
-			uint64_t pte;
+		for (;; level--) {
+			unsigned shift = wide ? 12 + 9 * (level - 1) : 12 + 10 * (level - 1);
+			uint64_t idx = (lin >> shift) & (wide ? 511 : 1023);
+			uint64_t ea, pte;
+			uint8_t *p;
+			bool pdpte = pae && !c->lma && level == 3;
 
+			if (pdpte)
+				idx = (lin >> 30) & 3;
+			ea = table + idx * (wide ? 8 : 4);
+			p = emu_phys(c, ea, false);
 			if (!p)
-				mmio_exit(c, ea, false, 8);
-			pte = __atomic_load_n((uint64_t *)(void *)p, __ATOMIC_RELAXED);
+				mmio_exit(c, ea, false, wide ? 8 : 4);
+			pte = wide ? __atomic_load_n((uint64_t *)(void *)p, __ATOMIC_RELAXED)
+				   : __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_RELAXED);
 			if (!(pte & PTE_P))
 				page_fault(c, lin, uerr);
 			if ((pte & PTE_NX) && !nxe)
 				page_fault(c, lin, uerr | EMU_PFE_P | EMU_PFE_RSVD);
+			if (pdpte) { /* PAE PDPTE: present bit only, no A bit */
+				table = pte & PTE_ADDR;
+				continue;
+			}
 			rw = rw && (pte & PTE_RW);
 			us = us && (pte & PTE_US);
 			nx = nx || (pte & PTE_NX);
 			ptes[levels++] = p;
-			if (level == 1 || ((level == 2 || level == 3) && (pte & PTE_PS))) {
+			if (level == 1 || (pte & PTE_PS && (level == 2 || (level == 3 && c->lma)) &&
+					   (wide || (s->cr4 & EMU_CR4_PSE)))) {
 				uint64_t size = 1ull << shift;
+				uint64_t frame = wide ? pte & PTE_ADDR : pte & 0xfffff000u;
 
-				gpa = ((pte & PTE_ADDR & ~(size - 1)) | (lin & (size - 1))) & ~0xfffull;
+				gpa = ((frame & ~(size - 1)) | (lin & (size - 1))) & ~0xfffull;
 				break;
 			}
-			table = pte & PTE_ADDR;
+			table = wide ? pte & PTE_ADDR : pte & 0xfffff000u;
 		}
+		leaf_wide = wide;
 		if (user && !us)
 			page_fault(c, lin, uerr | EMU_PFE_P);
 		if (write && !rw && (user || (s->cr0 & EMU_CR0_WP)))
@@ -140,11 +166,10 @@ static uint8_t *walk(struct emu_cpu *c, uint64_t lin, enum emu_access acc)
 	}
 	/* Translation succeeded: A on every level, D on the leaf for a write. */
 	for (int i = 0; i < levels; i++)
-		set_bits(ptes[i], PTE_A | (write && i == levels - 1 ? PTE_D : 0));
+		set_bits(ptes[i], PTE_A | (write && i == levels - 1 ? PTE_D : 0), leaf_wide);
 	if (e->host != host || (e->tag[EMU_READ] != vpn && e->tag[EMU_FETCH] != vpn))
 		e->tag[0] = e->tag[1] = e->tag[2] = EMU_TLB_INVALID;
 	e->host = host;
-	e->gpa = gpa;
 	e->user = us;
 	if (acc == EMU_FETCH)
 		e->tag[EMU_FETCH] = vpn;

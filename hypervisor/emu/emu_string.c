@@ -9,7 +9,9 @@
 
 static uint64_t areg(struct emu_cpu *c, unsigned r)
 {
-	return c->in.addrsize == 8 ? c->gpr[r] : c->in.addrsize == 4 ? (uint32_t)c->gpr[r] : (uint16_t)c->gpr[r];
+	return c->in.addrsize == 8   ? c->gpr[r]
+	       : c->in.addrsize == 4 ? (uint32_t)c->gpr[r]
+				     : (uint16_t)c->gpr[r];
 }
 
 static void set_areg(struct emu_cpu *c, unsigned r, uint64_t v)
@@ -30,7 +32,8 @@ static uint64_t page_room(uint64_t lin, unsigned size)
 
 /* rep movs / rep stos forward: copies up to count elements within one
  * page of each side; returns the number done (0: take the slow path). */
-static uint64_t fast_chunk(struct emu_cpu *c, bool movs, unsigned size, uint64_t count, uint8_t sseg)
+static uint64_t fast_chunk(struct emu_cpu *c, bool movs, unsigned size, uint64_t count,
+			   uint8_t sseg)
 {
 	uint64_t dlin = emu_lin(c, EMU_ES, areg(c, EMU_RDI));
 	uint64_t n = page_room(dlin, size), slin = 0;

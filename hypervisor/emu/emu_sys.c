@@ -147,6 +147,60 @@ void emu_sys_iret(struct emu_cpu *c, unsigned size)
 
 /* ---- delivery ---- */
 
+/* (long mode below; deliver32 for 32-bit protected mode) */
+
+/* 32-bit protected mode: 8-byte interrupt/trap gates, a frame of 32-bit
+ * words, SS0:ESP0 from the 32-bit TSS on a privilege change. */
+static void deliver32(struct emu_cpu *c, uint8_t vec, bool has_err, uint32_t err, bool ext)
+{
+	struct kvm_sregs *s = c->sregs;
+	uint32_t idx_err = vec * 8u + 2 + (ext ? 1 : 0);
+	uint64_t g, frame[6];
+	struct kvm_segment cs, ss = s->ss;
+	uint32_t off, esp;
+	unsigned type, n = 0;
+	uint8_t old_cpl = c->cpl;
+	uint16_t sel;
+
+	if ((uint32_t)vec * 8 + 7 > s->idt.limit)
+		emu_raise_err(c, EMU_X_GP, idx_err);
+	g = emu_read_lin(c, (uint32_t)(s->idt.base + vec * 8u), 8);
+	type = (g >> 40) & 0xf;
+	if (type != 0xe && type != 0xf)
+		emu_raise_err(c, EMU_X_GP, idx_err); /* task and 16-bit gates too */
+	if (!(g & (1ull << 47)))
+		emu_raise_err(c, EMU_X_NP, idx_err);
+	off = (uint32_t)((g & 0xffff) | ((g >> 32) & 0xffff0000u));
+	sel = (uint16_t)(g >> 16);
+	read_desc(c, sel, &cs, EMU_X_NP);
+	if (!cs.s || !(cs.type & 8) || cs.l)
+		emu_raise_err(c, EMU_X_GP, (sel & ~3u) + (ext ? 1 : 0));
+	if (cs.dpl < old_cpl) {
+		uint16_t ss0 = (uint16_t)emu_read_lin(c, (uint32_t)(s->tr.base + 8), 2);
+
+		esp = (uint32_t)emu_read_lin(c, (uint32_t)(s->tr.base + 4), 4);
+		read_desc(c, ss0, &ss, EMU_X_TS);
+		frame[n++] = s->ss.selector;
+		frame[n++] = (uint32_t)c->gpr[EMU_RSP];
+	} else {
+		esp = (uint32_t)c->gpr[EMU_RSP];
+	}
+	frame[n++] = (uint32_t)c->rflags;
+	frame[n++] = s->cs.selector;
+	frame[n++] = (uint32_t)c->rip;
+	if (has_err)
+		frame[n++] = err;
+	for (unsigned i = 0; i < n; i++)
+		emu_write_lin(c, (uint32_t)(ss.base + esp - 4 * (i + 1)), 4, frame[i]);
+	c->gpr[EMU_RSP] = (uint32_t)(esp - 4 * n);
+	c->rflags &= ~(uint64_t)(EMU_TF | EMU_NT | EMU_RF | (type == 0xe ? EMU_IF : 0));
+	cs.selector = (sel & ~3u) | cs.dpl;
+	s->cs = cs;
+	s->ss = ss;
+	c->rip = off;
+	emu_mode_update(c);
+}
+
 void emu_deliver(struct emu_cpu *c, uint8_t vec, bool has_err, uint32_t err, bool ext)
 {
 	struct kvm_sregs *s = c->sregs;
@@ -157,6 +211,10 @@ void emu_deliver(struct emu_cpu *c, uint8_t vec, bool has_err, uint32_t err, boo
 	unsigned type, ist, n = 0;
 	uint8_t old_cpl = c->cpl;
 
+	if (!c->lma) {
+		deliver32(c, vec, has_err, err, ext);
+		return;
+	}
 	if ((uint32_t)vec * 16 + 15 > s->idt.limit)
 		emu_raise_err(c, EMU_X_GP, idx_err);
 	lo = emu_read_lin(c, s->idt.base + vec * 16u, 8);
@@ -274,7 +332,8 @@ void emu_sys_mov_cr(struct emu_cpu *c, bool to_cr)
 
 /* ---- MSRs, CPUID ---- */
 
-uint64_t emu_msr_read_internal(struct emu_cpu *c, uint32_t idx, bool *known)
+/* Reads an MSR the CPU keeps; *known false when it is not one of those. */
+static uint64_t msr_read_internal(struct emu_cpu *c, uint32_t idx, bool *known)
 {
 	struct kvm_sregs *s = c->sregs;
 
@@ -388,7 +447,7 @@ void emu_sys_rdmsr(struct emu_cpu *c)
 
 	if (c->cpl)
 		emu_raise_err(c, EMU_X_GP, 0);
-	v = emu_msr_read_internal(c, idx, &known);
+	v = msr_read_internal(c, idx, &known);
 	if (!known) {
 		int r = c->ops.rdmsr ? c->ops.rdmsr(c->ops.ctx, idx, &v) : EMU_MSR_GP;
 
@@ -420,7 +479,7 @@ void emu_sys_wrmsr(struct emu_cpu *c)
 
 void emu_sys_cpuid(struct emu_cpu *c)
 {
-	uint32_t out[4] = { 0 };
+	uint32_t out[4] = {0};
 
 	c->ops.cpuid(c->ops.ctx, (uint32_t)c->gpr[EMU_RAX], (uint32_t)c->gpr[EMU_RCX], out);
 	c->gpr[EMU_RAX] = out[0];
@@ -440,6 +499,17 @@ void emu_sys_group7(struct emu_cpu *c)
 	uint64_t lin, base;
 	uint16_t limit;
 
+	if (in->mod == 3 && k == 4) { /* smsw r */
+		emu_reg_put(c, in->rm, in->opsize, s->cr0);
+		return;
+	}
+	if (in->mod == 3 && k == 6) { /* lmsw r */
+		if (c->cpl)
+			emu_raise_err(c, EMU_X_GP, 0);
+		s->cr0 = (s->cr0 & ~0xfull) | (c->gpr[in->rm] & 0xf) | (s->cr0 & 1);
+		emu_mode_update(c);
+		return;
+	}
 	if (in->mod == 3) {
 		switch (in->modrm) {
 		case 0xf8: { /* swapgs */

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,12 +301,16 @@ static unsigned running_with_disk(const char *name, const char *img)
 	return id;
 }
 
+/* detach_params' timeout_ms when the request carries none (hospesd's
+ * default applies); every other value, negative ones too, is sent. */
+#define NO_TIMEOUT INT_MIN
+
 static json_object *detach_params(const char *name, int timeout_ms)
 {
 	json_object *p = hdfx_dom(name);
 
 	json_object_object_add(p, "vdev", json_object_new_string("xvdb"));
-	if (timeout_ms >= 0)
+	if (timeout_ms != NO_TIMEOUT)
 		json_object_object_add(p, "timeout_ms", json_object_new_int(timeout_ms));
 	return p;
 }
@@ -355,7 +360,11 @@ Test(hospesd_block, control_socket_and_adoption)
 	log = hdfx_log();
 	cr_assert(strstr(log, "hospes-blkback: adopted running pid"), "%s", log);
 	free(log);
-	cr_assert_eq(be_state(id, XVDB), 4, "the disk was disturbed");
+	cr_assert_eq(be_state(id, XVDB), 4, "the disk was disturbed (state %d):\n%s",
+		     be_state(id, XVDB), hdfx_log());
+	rep = store_read(FE, id, XVDB, "/state");
+	cr_assert(rep && !strcmp(rep, "4"), "the guest's side was disturbed (state %s)", rep);
+	free(rep);
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("c1")));
 }
 
@@ -367,7 +376,7 @@ Test(hospesd_block, detach_waits_for_closed)
 	char *v;
 
 	/* nido, idle at its prompt, answers Closing with Closed */
-	res = hdfx_ok("domain.block_detach", detach_params("w1", -1));
+	res = hdfx_ok("domain.block_detach", detach_params("w1", NO_TIMEOUT));
 	cr_assert_eq(member(res, "forced"), 0, "%s\n%s", json_object_to_json_string(res),
 		     hdfx_log());
 	cr_assert(member(res, "backend_state") == 6 || member(res, "frontend_state") == 6, "%s",
@@ -396,6 +405,7 @@ Test(hospesd_block, detach_of_a_silent_guest_is_forced)
 
 	hdfx_err("domain.block_detach", detach_params("s1", -5), -32602);
 	hdfx_err("domain.block_detach", detach_params("s1", 600001), -32602);
+	cr_assert_eq(be_state(id, XVDB), 4, "a refused detach touched the disk");
 	/* paused, it cannot answer: removed anyway after timeout_ms */
 	json_object_put(hdfx_ok("domain.pause", hdfx_dom("s1")));
 	res = hdfx_ok("domain.block_detach", detach_params("s1", 300));
@@ -406,7 +416,7 @@ Test(hospesd_block, detach_of_a_silent_guest_is_forced)
 	cr_assert_null(v, "backend dir left after a forced detach");
 	v = store_read(FE, id, XVDB, "");
 	cr_assert_null(v, "frontend dir left after a forced detach");
-	hdfx_err("domain.block_detach", detach_params("s1", -1), -32602); /* gone now */
+	hdfx_err("domain.block_detach", detach_params("s1", NO_TIMEOUT), -32602); /* gone now */
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("s1")));
 }
 

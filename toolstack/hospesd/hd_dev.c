@@ -85,6 +85,20 @@ int hd_dev_add(const struct hd_dom *d, const char *type, long devid, const struc
 	return r;
 }
 
+bool hd_dev_present(const struct hd_dom *d, const char *type, long devid)
+{
+	struct xsc *x = hd_xs();
+	char p[96], *v = NULL;
+	int r;
+
+	if (!x)
+		return false;
+	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%u/%ld", type, d->domid, devid);
+	r = xsc_read(x, 0, p, &v, &(size_t){ 0 });
+	free(v);
+	return r == 0;
+}
+
 void hd_dev_forget(const struct hd_dom *d, const char *type)
 {
 	struct xsc *x = hd_xs();

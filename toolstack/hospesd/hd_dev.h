@@ -21,6 +21,11 @@ struct hd_dev_key {
  * -errno with msg set. */
 int hd_dev_add(const struct hd_dom *d, const char *type, long devid, const struct hd_dev_key *be,
 	       const struct hd_dev_key *fe, char *msg, size_t len);
+/* Whether the device's backend directory is in xenstore. A restarted
+ * hospesd finds the devices of the domains it adopts there, in use: it
+ * must not write them again (that would reset their states to
+ * Initialising and make backend and frontend reconnect). */
+bool hd_dev_present(const struct hd_dom *d, const char *type, long devid);
 /* Removes the domain's backend directories of type. */
 void hd_dev_forget(const struct hd_dom *d, const char *type);
 

@@ -2,7 +2,8 @@
  * frontend and backend directories libxl writes (one transaction, same
  * owners and permissions), the Xen virtual-device numbers, detaching the
  * Xen way (backend Closing, waiting for Closed, then the directories go)
- * and the disk counters blkback writes to its state dir. */
+ * and the disk counters blkback writes to its state dir. A disk whose
+ * directories are in xenstore already is never written again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -60,16 +61,25 @@ int hd_vbd_add(const struct hd_dom *d, const char *spec, char *msg, size_t len)
 	return r;
 }
 
+/* Only disks not in xenstore yet: a restarted hospesd leaves the disks
+ * of the domains it adopted alone (they are connected). */
 int hd_vbd_add_all(const struct hd_dom *d)
 {
 	char msg[160];
 	int r = 0;
 
-	for (unsigned i = 0; i < d->cfg.nr_disks; i++)
+	for (unsigned i = 0; i < d->cfg.nr_disks; i++) {
+		struct hd_disk k;
+		long devid;
+
+		if (!hd_disk_spec_parse(d->cfg.disks[i], &k, msg, sizeof(msg)) &&
+		    (devid = hd_vdev_devid(k.vdev)) >= 0 && hd_dev_present(d, "vbd", devid))
+			continue;
 		if (hd_vbd_add(d, d->cfg.disks[i], msg, sizeof(msg))) {
 			hd_log((int)d->domid, "disk '%s': %s", d->cfg.disks[i], msg);
 			r = -EIO;
 		}
+	}
 	return r;
 }
 

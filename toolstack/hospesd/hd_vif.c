@@ -155,16 +155,23 @@ int hd_vif_add(const struct hd_dom *d, unsigned devid, const char *spec, char *m
 	return r;
 }
 
+/* Only vifs not in xenstore yet: a restarted hospesd leaves the vifs of
+ * the domains it adopted alone (they are connected). */
 int hd_vif_add_all(const struct hd_dom *d)
 {
 	char msg[160];
 	int r = 0;
 
-	for (unsigned i = 0; i < d->cfg.nr_vifs; i++)
-		if (hd_vif_add(d, (unsigned)hd_vif_devid(d, i), d->cfg.vifs[i], msg, sizeof(msg))) {
+	for (unsigned i = 0; i < d->cfg.nr_vifs; i++) {
+		long devid = hd_vif_devid(d, i);
+
+		if (hd_dev_present(d, "vif", devid))
+			continue;
+		if (hd_vif_add(d, (unsigned)devid, d->cfg.vifs[i], msg, sizeof(msg))) {
 			hd_log((int)d->domid, "vif '%s': %s", d->cfg.vifs[i], msg);
 			r = -EIO;
 		}
+	}
 	return r;
 }
 

@@ -61,11 +61,11 @@ static uint64_t fx_rdtsc(void *ctx)
 }
 
 static const struct emu_ops fx_ops_template = {
-	.page = fx_page,
-	.rdmsr = fx_rdmsr,
-	.wrmsr = fx_wrmsr,
-	.cpuid = fx_cpuid,
-	.rdtsc = fx_rdtsc,
+    .page = fx_page,
+    .rdmsr = fx_rdmsr,
+    .wrmsr = fx_wrmsr,
+    .cpuid = fx_cpuid,
+    .rdtsc = fx_rdtsc,
 };
 
 uint64_t *fx_q(struct fx *f, uint64_t gpa)

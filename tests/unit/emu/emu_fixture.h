@@ -21,10 +21,10 @@
 #define FX_CODE 0x100000u
 #define FX_STACK_TOP 0x1ff000u
 #define FX_DATA 0x300000u
-#define FX_PT_BASE 0x600000u /* first address mapped through FX_PT */
+#define FX_PT_BASE 0x600000u	/* first address mapped through FX_PT */
 #define FX_UNBACKED 0xc0000000u /* [FX_UNBACKED, +16 MiB): no RAM (MMIO) */
-#define FX_MSR_FAKE 0x1234u	 /* an MSR the fake ops keep */
-#define FX_MSR_USER 0x4b564d00u	 /* an MSR left to userspace (exit) */
+#define FX_MSR_FAKE 0x1234u	/* an MSR the fake ops keep */
+#define FX_MSR_USER 0x4b564d00u /* an MSR left to userspace (exit) */
 
 #define FX_SEL_CODE64 0x08
 #define FX_SEL_DATA 0x10
@@ -37,7 +37,7 @@
 
 struct fx {
 	uint8_t *ram;
-	uint64_t ro_page;	/* a guest page ops->page refuses for writing (0: none) */
+	uint64_t ro_page; /* a guest page ops->page refuses for writing (0: none) */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	struct kvm_run *run;

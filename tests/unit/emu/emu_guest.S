@@ -34,6 +34,44 @@ G boot32
 	ljmp $0x08, $0x100800
 GEND boot32
 
+/* Legacy paging from 32-bit code: CR3 = ebx, CR4 = ecx, PG on, then
+ * reads at 0x400000 and 0x900000/0xb00000, a write at 0x400004. */
+G paging32
+	movl %ebx, %cr3
+	movl %ecx, %cr4
+	movl %cr0, %eax
+	orl $0x80000000, %eax
+	movl %eax, %cr0
+	movl 0x400000, %esi
+	movl (%edx), %edi
+	movl $0x99, 0x400004
+GEND paging32
+
+/* 32-bit code: inc/dec in 0x40-0x4f, 32- and 16-bit stack operations,
+ * near call/ret, a counted loop, a string copy with 32-bit addressing. */
+G code32
+	movl $5, %eax
+	incl %eax
+	decl %ebx
+	pushl $0x1234
+	popl %ecx
+	call 1f
+	jmp 2f
+1:	movl (%esp), %edx
+	ret
+2:	movl $3, %esi
+3:	addl $10, %edi
+	decl %esi
+	jnz 3b
+	pushw $7
+	popw %bp
+	movl $0x300000, %esi
+	movl $0x300100, %edi
+	movl $5, %ecx
+	rep movsl
+	movsbl 0x300000, %esi
+GEND code32
+
 /* A 32-bit fault with no IDT: the CPU shuts down. */
 G fault32
 	movl $1, %eax
@@ -168,6 +206,32 @@ G rep_long
 	movq %rdx, %rcx
 	rep movsq
 GEND rep_long
+
+G misc_sys
+	movq $5, %rax
+	movq %rax, %cr8
+	movq %cr8, %rbx
+	clts
+	smsw %ecx
+	movq %rcx, %r8
+	rdtscp
+	movq %rcx, %r9
+	pushq %fs
+	popq %rdx
+	pushq $0x10
+	popq %gs
+	movw %gs, %si
+	movl $0x40, %eax
+	movl %eax, %ds
+	movl $0x77, %edi
+GEND misc_sys
+
+G store_twice
+	movq $0x77, (%rcx)
+	movq $1, %rax
+	outb %al, $0x80
+	movq $0x78, (%rcx)
+GEND store_twice
 
 G popcnt
 	popcnt %rax, %rax

@@ -458,6 +458,35 @@ SNIP cmov\cc
 END cmov\cc
 .endr
 
+/* ---- hints, fences, nops ---- */
+SNIP nops
+	nop
+	pause
+	nopl (%rax)
+	nopw 0(%rax,%rax,1)
+	.byte 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0
+	xchgw %ax, %ax
+	lfence
+	mfence
+	sfence
+	clflush (%rsp)
+	prefetcht0 (%rsp)
+	movl $1, %eax
+END nops
+SNIP cmpxchg8b_ne
+	pushq %r8
+	lock cmpxchg8b (%rsp)
+	popq %r8
+END cmpxchg8b_ne
+SNIP cmpxchg8b_eq
+	movq %r8, %rax
+	movq %r8, %rdx
+	shrq $32, %rdx
+	pushq %r8
+	cmpxchg8b (%rsp)
+	popq %r8
+END cmpxchg8b_eq
+
 /* ---- string instructions on the stack ---- */
 SNIP string
 	subq $256, %rsp
@@ -495,5 +524,66 @@ SNIP string
 	xorl %esi, %esi
 	xorl %edi, %edi
 END string
+
+SNIP string2
+	subq $512, %rsp
+	movq %rsp, %rdi
+	movl $64, %ecx
+1:	movq %rsi, (%rdi)
+	addq %rdx, %rsi
+	addq $8, %rdi
+	loop 1b
+	/* single moves of every size */
+	movq %rsp, %rsi
+	leaq 256(%rsp), %rdi
+	movsb
+	movsw
+	movsl
+	movsq
+	/* backwards rep movsq and movsw overlapping */
+	std
+	leaq 248(%rsp), %rsi
+	leaq 504(%rsp), %rdi
+	movl $10, %ecx
+	rep movsq
+	leaq 100(%rsp), %rsi
+	leaq 102(%rsp), %rdi
+	movl $7, %ecx
+	rep movsw
+	cld
+	/* forward overlapping byte copy: a pattern fill */
+	leaq 300(%rsp), %rsi
+	leaq 301(%rsp), %rdi
+	movl $50, %ecx
+	rep movsb
+	/* loads and scans of every size */
+	movq %rsp, %rsi
+	lodsb
+	movq %rax, %r8
+	lodsw
+	movq %rax, %r9
+	lodsq
+	movq %rax, %r10
+	movq 16(%rsp), %rax
+	movq %rsp, %rdi
+	movl $64, %ecx
+	repne scasq
+	movq %rcx, %r11
+	leaq 256(%rsp), %rsi
+	movq %rsp, %rdi
+	movl $8, %ecx
+	repe cmpsw
+	movq %rcx, %r12
+	pushfq
+	popq %r13
+	andl $0x8d5, %r13d
+	movq 300(%rsp), %r14
+	movq 500(%rsp), %r15
+	movq 104(%rsp), %rbx
+	movq 340(%rsp), %rbp
+	addq $512, %rsp
+	xorl %esi, %esi
+	xorl %edi, %edi
+END string2
 
 	.section .note.GNU-stack, "", @progbits

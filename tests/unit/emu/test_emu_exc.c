@@ -41,7 +41,7 @@ Test(emu_exc, ud2_delivers_frame_and_iretq_resumes)
 	GLOAD(&f, FX_CODE, ud2);
 	f.ram[HANDLER] = 0xf4; /* stop in the handler first */
 	fx_gate(&f, 6, HANDLER, 0xe, 0);
-	f.regs.rflags = 0x202 | 0x1; /* IF, CF */
+	f.regs.rflags = 0x202 | 0x1;   /* IF, CF */
 	f.regs.rsp = FX_STACK_TOP - 8; /* not 16-aligned: the CPU aligns */
 	emu_sregs_changed(f.cpu);
 
@@ -56,6 +56,7 @@ Test(emu_exc, ud2_delivers_frame_and_iretq_resumes)
 	cr_assert_eq(f.regs.rflags & 0x200, 0, "interrupt gate clears IF");
 
 	/* The real handler: skip the ud2 and iretq. */
+	fx_fini(&f);
 	fx_init64(&f);
 	GLOAD(&f, FX_CODE, ud2);
 	GLOAD(&f, HANDLER, skip2_handler);
@@ -91,6 +92,7 @@ Test(emu_exc, divide_error_and_gp_error_code)
 	cr_assert_eq(f.regs.r15, 1, "#DE delivered");
 	cr_assert_eq(f.regs.rbx, 9, "resumed");
 
+	fx_fini(&f);
 	fx_init64(&f);
 	GLOAD(&f, FX_CODE, rdmsr_gp);
 	GLOAD(&f, HANDLER, skip2_err_handler);
@@ -104,7 +106,7 @@ Test(emu_exc, divide_error_and_gp_error_code)
 
 Test(emu_exc, user_msr_error_becomes_gp)
 {
-	static const uint8_t code[] = { 0xb9, 0x00, 0x4d, 0x56, 0x4b, 0x0f, 0x32, 0xbb, 3, 0, 0, 0 };
+	static const uint8_t code[] = {0xb9, 0x00, 0x4d, 0x56, 0x4b, 0x0f, 0x32, 0xbb, 3, 0, 0, 0};
 
 	fx_init64(&f);
 	fx_load(&f, FX_CODE, code, code + sizeof(code));
@@ -151,6 +153,45 @@ Test(emu_exc, fault_in_32bit_code_shuts_down)
 	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_KVM);
 	cr_assert_eq(f.run->exit_reason, KVM_EXIT_SHUTDOWN);
 	cr_assert_eq(f.regs.rip, FX_CODE + 5);
+}
+
+Test(emu_exc, idt_delivery_and_iret_in_32bit_mode)
+{
+	/* addl $2, (%esp); incl %edi; iret */
+	static const uint8_t handler[] = {0x83, 0x04, 0x24, 0x02, 0x47, 0xcf};
+	uint64_t gate = (HANDLER & 0xffff) | ((uint64_t)FX_SEL_CODE32 << 16) | (0x8eull << 40) |
+			((uint64_t)(HANDLER >> 16) << 48);
+
+	fx_init32(&f);
+	GLOAD(&f, FX_CODE, fault32);
+	f.ram[HANDLER] = 0xf4;
+	fx_put(&f, FX_IDT + 6 * 8, 8, gate);
+	f.sregs.idt.base = FX_IDT;
+	f.sregs.idt.limit = 0xff;
+	f.regs.rflags = 0x203;
+	emu_sregs_changed(f.cpu);
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rip, HANDLER + 1);
+	cr_assert_eq(f.regs.rsp, FX_STACK_TOP - 12, "three 32-bit words");
+	cr_assert_eq(fx_get(&f, f.regs.rsp, 4), FX_CODE + 5, "EIP of the ud2");
+	cr_assert_eq(fx_get(&f, f.regs.rsp + 4, 4), FX_SEL_CODE32);
+	cr_assert_eq(fx_get(&f, f.regs.rsp + 8, 4), 0x203);
+	cr_assert_eq(f.regs.rflags & 0x200, 0, "interrupt gate");
+
+	fx_fini(&f);
+	fx_init32(&f);
+	GLOAD(&f, FX_CODE, fault32);
+	fx_load_bytes(&f, HANDLER, handler, sizeof(handler));
+	fx_put(&f, FX_IDT + 6 * 8, 8, gate);
+	f.sregs.idt.base = FX_IDT;
+	f.sregs.idt.limit = 0xff;
+	f.regs.rflags = 0x202;
+	emu_sregs_changed(f.cpu);
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rdi & 0xffffffff, 1, "handler ran");
+	cr_assert_eq(f.regs.rip, FX_CODE + 5 + 2 + 1, "resumed after ud2, then hlt");
+	cr_assert_eq(f.regs.rsp, FX_STACK_TOP);
+	cr_assert(f.regs.rflags & 0x200, "iret restored IF");
 }
 
 Test(emu_exc, external_interrupt_window_and_sti_shadow)
@@ -201,7 +242,8 @@ Test(emu_exc, interrupt_with_bad_gate_faults_into_handler)
 	fx_gate(&f, 0x31, HANDLER2, 0xe, 0);
 	*fx_q(&f, FX_IDT + 0x31 * 16) &= ~(1ull << 47); /* not present */
 	f.regs.rflags = 0x202;
-	cr_assert_eq(emu_interrupt(f.cpu, 0x31), EMU_EXIT_BUDGET, "gate 0x31 absent: #NP instead (exit %u)", f.run->exit_reason);
+	cr_assert_eq(emu_interrupt(f.cpu, 0x31), EMU_EXIT_BUDGET,
+		     "gate 0x31 absent: #NP instead (exit %u)", f.run->exit_reason);
 	cr_assert_eq(f.regs.rip, HANDLER);
 	cr_assert_eq(stack_q(0), 0x31 * 8 + 2 + 1, "IDT, external");
 }

@@ -3,7 +3,10 @@
  * exits for unbacked memory (nothing committed), fetches from unbacked
  * memory, the instruction budget and the attention word. */
 #include <criterion/criterion.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu_fixture.h"
 
@@ -15,6 +18,7 @@ GSNIP(fetch_unbacked);
 GSNIP(spin);
 GSNIP(write_rcx);
 GSNIP(rep_long);
+GSNIP(store_twice);
 
 static struct fx f;
 
@@ -41,7 +45,7 @@ static void assert_bytes(const uint8_t *want, size_t n)
 
 Test(emu_exits, popcnt_is_an_emulation_failure_with_bytes)
 {
-	static const uint8_t want[] = { 0xf3, 0x48, 0x0f, 0xb8, 0xc0 };
+	static const uint8_t want[] = {0xf3, 0x48, 0x0f, 0xb8, 0xc0};
 
 	fx_init64(&f);
 	GLOAD(&f, FX_CODE, popcnt);
@@ -54,7 +58,7 @@ Test(emu_exits, popcnt_is_an_emulation_failure_with_bytes)
 
 Test(emu_exits, vmcall_is_an_emulation_failure)
 {
-	static const uint8_t want[] = { 0x0f, 0x01, 0xc1 };
+	static const uint8_t want[] = {0x0f, 0x01, 0xc1};
 
 	fx_init64(&f);
 	GLOAD(&f, FX_CODE, vmcall);
@@ -157,4 +161,41 @@ Test(emu_exits, long_rep_yields_and_resumes)
 	cr_assert_eq(f.regs.rdi, 0x580000 + 160000 * 8);
 	cr_assert_eq(f.regs.rsi, FX_DATA + 160000 * 8);
 	cr_assert_gt(emu_insns(f.cpu) - before, 7, "the rep ran in slices");
+}
+
+static sigjmp_buf guard_jb;
+
+static void guard_handler(int sig)
+{
+	(void)sig;
+	siglongjmp(guard_jb, 1);
+}
+
+Test(emu_exits, abandon_after_a_host_fault_mid_instruction)
+{
+	struct sigaction sa = {.sa_handler = guard_handler}, old;
+	volatile unsigned len = 99;
+
+	fx_init64(&f);
+	GLOAD(&f, FX_CODE, store_twice);
+	f.regs.rcx = FX_DATA + 8;
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_KVM);
+	cr_assert_eq(f.run->exit_reason, KVM_EXIT_IO, "first store done, translation cached");
+	/* The page goes away under the cached translation, as a balloon
+	 * race would do it to the hypervisor. */
+	cr_assert_eq(mprotect(f.ram + FX_DATA, 4096, PROT_NONE), 0);
+	sigemptyset(&sa.sa_mask);
+	cr_assert_eq(sigaction(SIGSEGV, &sa, &old), 0);
+	if (sigsetjmp(guard_jb, 1) == 0)
+		fx_run(&f, 100);
+	else
+		len = emu_abandon(f.cpu);
+	sigaction(SIGSEGV, &old, NULL);
+	cr_assert_eq(mprotect(f.ram + FX_DATA, 4096, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(len, 8, "size of the store in progress");
+	cr_assert_eq(f.regs.rip, FX_CODE + 16, "RIP at the faulting store");
+	cr_assert_eq(f.regs.rax, 1, "registers of the run stored");
+	cr_assert_eq(fx_get(&f, FX_DATA + 8, 8), 0x77);
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT, "restarts at the store");
+	cr_assert_eq(fx_get(&f, FX_DATA + 8, 8), 0x78);
 }

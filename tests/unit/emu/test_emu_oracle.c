@@ -29,6 +29,8 @@ struct ocase {
 	unsigned size;
 };
 
+/* The tables read best as written. */
+/* clang-format off */
 #define SNIPDECL(n) extern const uint8_t snip_##n[], snip_##n##_end[];
 #define C(n, u) { #n, snip_##n, snip_##n##_end, (u), K_ANY, 0 }
 #define CK(n, u, k, s) { #n, snip_##n, snip_##n##_end, (u), (k), (s) }
@@ -79,6 +81,7 @@ SNIPDECL(bsfq) SNIPDECL(bsrq) SNIPDECL(bsfl) SNIPDECL(bsrw) SNIPDECL(tzcntq) SNI
 SNIPDECL(bswap) SNIPDECL(movx) SNIPDECL(cbw_family) SNIPDECL(lea) SNIPDECL(xchg) SNIPDECL(xadd)
 SNIPDECL(cmpxchg) SNIPDECL(lahf_sahf) SNIPDECL(pushf_popf) SNIPDECL(flags_ops) SNIPDECL(push_pop)
 SNIPDECL(call_ret) SNIPDECL(loop_jcc) SNIPDECL(enter_leave) SNIPDECL(string)
+SNIPDECL(nops) SNIPDECL(cmpxchg8b_ne) SNIPDECL(cmpxchg8b_eq) SNIPDECL(string2)
 CC_DECL(o) CC_DECL(no) CC_DECL(b) CC_DECL(ae) CC_DECL(e) CC_DECL(ne) CC_DECL(be) CC_DECL(a)
 CC_DECL(s) CC_DECL(ns) CC_DECL(p) CC_DECL(np) CC_DECL(l) CC_DECL(ge) CC_DECL(le) CC_DECL(g)
 
@@ -106,7 +109,8 @@ static const struct ocase cases[] = {
 	CK(tzcntq, F_OF | F_SF | F_AF | F_PF, K_TZCNT, 0), CK(tzcntl, F_OF | F_SF | F_AF | F_PF, K_TZCNT, 0),
 	C(bswap, 0), C(movx, 0), C(cbw_family, 0), C(lea, 0), C(xchg, 0), C(xadd, 0), C(cmpxchg, 0),
 	C(lahf_sahf, 0), C(pushf_popf, 0), C(flags_ops, 0), C(push_pop, 0), C(call_ret, 0),
-	C(loop_jcc, 0), C(enter_leave, 0), C(string, 0),
+	C(loop_jcc, 0), C(enter_leave, 0), C(string, 0), C(nops, 0), C(cmpxchg8b_ne, 0),
+	C(cmpxchg8b_eq, F_AF | F_OF /* from the shr */), C(string2, 0),
 	CC_CASE(o), CC_CASE(no), CC_CASE(b), CC_CASE(ae), CC_CASE(e), CC_CASE(ne), CC_CASE(be),
 	CC_CASE(a), CC_CASE(s), CC_CASE(ns), CC_CASE(p), CC_CASE(np), CC_CASE(l), CC_CASE(ge),
 	CC_CASE(le), CC_CASE(g),
@@ -156,6 +160,8 @@ static const char *const reg_names[] = {
 	"r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags",
 };
 
+/* clang-format on */
+
 static __int128 sx(uint64_t v, unsigned size)
 {
 	unsigned sh = 64 - size * 8;
@@ -186,7 +192,8 @@ static bool div_ok(const struct kvm_regs *r, unsigned size, bool sign)
 		if (size == 8)
 			n = (__int128)un;
 		else
-			n = (__int128)((int64_t)((uint64_t)un << (64 - size * 16)) >> (64 - size * 16));
+			n = (__int128)((int64_t)((uint64_t)un << (64 - size * 16)) >>
+				       (64 - size * 16));
 		if (size == 8 && un == (unsigned __int128)1 << 127)
 			return false;
 		q = n / ds;
@@ -213,7 +220,8 @@ static void gen(struct kvm_regs *r, const struct ocase *c)
 			if ((rnd() & 3) == 0) {
 				r->rdx = c->kind == K_IDIV && (r->rax & (1ull << 63)) ? ~0ull : 0;
 				if (c->size == 1)
-					r->rax = (r->rax & ~0xff00ull) | (r->rax & 0x80 ? 0xff00 : 0);
+					r->rax =
+					    (r->rax & ~0xff00ull) | (r->rax & 0x80 ? 0xff00 : 0);
 			} else if (r->rsi & m) {
 				r->rdx %= (r->rsi & m);
 			}
@@ -265,26 +273,29 @@ Test(emu_oracle, matches_host_cpu)
 				if (i == 6)
 					continue;
 				if (*reg_field(&want, i) != *reg_field(&got, i)) {
-					cr_log_error("%s #%u: %s host %016llx emu %016llx", c->name, it, reg_names[i],
+					cr_log_error("%s #%u: %s host %016llx emu %016llx", c->name,
+						     it, reg_names[i],
 						     (unsigned long long)*reg_field(&want, i),
 						     (unsigned long long)*reg_field(&got, i));
 					bad = true;
 				}
 			}
 			if ((want.rflags ^ got.rflags) & fmask) {
-				cr_log_error("%s #%u: rflags host %llx emu %llx (compared %llx)", c->name, it,
-					     (unsigned long long)want.rflags, (unsigned long long)got.rflags,
+				cr_log_error("%s #%u: rflags host %llx emu %llx (compared %llx)",
+					     c->name, it, (unsigned long long)want.rflags,
+					     (unsigned long long)got.rflags,
 					     (unsigned long long)fmask);
 				bad = true;
 			}
 			if (e != EMU_EXIT_HLT)
 				bad = true;
 			if (bad) {
-				cr_log_error("%s #%u inputs: rax %llx rbx %llx rcx %llx rdx %llx rsi %llx rdi %llx flags %llx",
-					     c->name, it, (unsigned long long)in.rax, (unsigned long long)in.rbx,
-					     (unsigned long long)in.rcx, (unsigned long long)in.rdx,
-					     (unsigned long long)in.rsi, (unsigned long long)in.rdi,
-					     (unsigned long long)in.rflags);
+				for (unsigned i = 0; i < 18; i++)
+					cr_log_error("  %s: in %llx host %llx emu %llx",
+						     reg_names[i],
+						     (unsigned long long)*reg_field(&in, i),
+						     (unsigned long long)*reg_field(&want, i),
+						     (unsigned long long)*reg_field(&got, i));
 				failures++;
 				break; /* one report per snippet */
 			}

@@ -11,9 +11,10 @@ GSNIP(write_rcx);
 GSNIP(write8_rcx);
 GSNIP(jmp_rdx);
 GSNIP(invlpg);
+GSNIP(paging32);
 
 #define HANDLER 0x180000u
-#define PAGE(i) (FX_PT_BASE + (i) * 4096ull)
+#define PAGE(i) (FX_PT_BASE + (i)*4096ull)
 
 static struct fx f;
 
@@ -152,4 +153,59 @@ Test(emu_paging, non_canonical_is_gp)
 	cr_assert_eq(f.regs.rip, HANDLER + 1);
 	cr_assert_eq(stack_q(0), 0, "#GP(0)");
 	cr_assert_eq(f.sregs.cr2, 0, "no CR2 for #GP");
+}
+
+static void put32(uint64_t gpa, uint32_t v)
+{
+	fx_put(&f, gpa, 4, v);
+}
+
+Test(emu_paging, legacy_two_level_paging_with_4m_pages)
+{
+	fx_fini(&f);
+	fx_init32(&f);
+	GLOAD(&f, FX_CODE, paging32);
+	/* PD at 0x8000: [0] identity 4 MiB through the PT at 0x9000, [1] a PT
+	 * at 0xa000 mapping 0x400000 to FX_DATA, [2] a 4 MiB page at 0. */
+	for (uint32_t i = 0; i < 1024; i++)
+		put32(0x9000 + i * 4, i * 4096 | 3);
+	put32(0x8000, 0x9000 | 3);
+	put32(0x8004, 0xa000 | 3);
+	put32(0x8008, 0x83);
+	put32(0xa000, FX_DATA | 3);
+	fx_put(&f, FX_DATA, 4, 0x12345678);
+	f.regs.rbx = 0x8000;
+	f.regs.rcx = 0x10; /* PSE */
+	f.regs.rdx = 0x800000 + FX_DATA;
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rsi, 0x12345678, "through a 4 KiB page");
+	cr_assert_eq(f.regs.rdi, 0x12345678, "through a 4 MiB page");
+	cr_assert_eq(fx_get(&f, FX_DATA + 4, 4), 0x99);
+	cr_assert_eq(fx_get(&f, 0xa000, 4) & 0x60, 0x60, "A and D on the 4-byte PTE");
+	cr_assert_eq(fx_get(&f, 0x8004, 4) & 0x20, 0x20, "A on the PDE");
+	cr_assert_eq(fx_get(&f, 0x8008, 4) & 0x60, 0x20, "read-only use of the 4 MiB page: A only");
+}
+
+Test(emu_paging, legacy_pae_paging)
+{
+	fx_fini(&f);
+	fx_init32(&f);
+	GLOAD(&f, FX_CODE, paging32);
+	/* PDPT at 0xb000 -> PD at 0xc000: [0] 2 MiB identity, [2] PT at
+	 * 0xd000 (0x400000 -> FX_DATA), [4] 2 MiB page at 0x200000. */
+	fx_put(&f, 0xb000, 8, 0xc000 | 1);
+	fx_put(&f, 0xc000, 8, 0x83);
+	fx_put(&f, 0xc010, 8, 0xd000 | 3);
+	fx_put(&f, 0xc020, 8, 0x200000 | 0x83);
+	fx_put(&f, 0xd000, 8, FX_DATA | 3);
+	fx_put(&f, FX_DATA, 4, 0xcafe);
+	f.regs.rbx = 0xb000;
+	f.regs.rcx = 0x20; /* PAE */
+	f.regs.rdx = 0x900000;
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rsi, 0xcafe);
+	cr_assert_eq(f.regs.rdi, 0xcafe, "through a 2 MiB page");
+	cr_assert_eq(fx_get(&f, 0xd000, 8) & 0x60, 0x60, "A and D");
+	cr_assert_eq(fx_get(&f, 0xb000, 8) & 0x20, 0, "no A bit in a PDPTE");
+	cr_assert_eq(f.sregs.efer & 0x400, 0, "not long mode");
 }

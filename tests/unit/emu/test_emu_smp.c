@@ -57,7 +57,8 @@ Test(emu_smp, locked_operations_are_atomic)
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(v[i].result, EMU_EXIT_HLT, "vCPU %d exit %u", i, v[i].run->exit_reason);
+		cr_assert_eq(v[i].result, EMU_EXIT_HLT, "vCPU %d exit %u", i,
+			     v[i].run->exit_reason);
 		emu_cpu_free(v[i].cpu);
 		free(v[i].run);
 	}

@@ -11,6 +11,9 @@ GSNIP(boot64);
 GSNIP(io);
 GSNIP(msrs);
 GSNIP(lgdt_far);
+GSNIP(misc_sys);
+GSNIP(ud2);
+GSNIP(code32);
 
 static struct fx f;
 
@@ -152,4 +155,68 @@ Test(emu_sys, msrs_kept_by_ops_and_exits)
 	cr_assert_eq(f.cpuid_calls, 1);
 	cr_assert_eq(f.regs.rax, (uint32_t)f.tsc, "rdtsc through ops");
 	cr_assert_eq(f.regs.rdx, f.tsc >> 32);
+}
+
+Test(emu_sys, cr8_clts_smsw_rdtscp_segment_pushes_and_bad_selector)
+{
+	static const uint8_t handler[] = {0x41, 0x5e, 0x48, 0x83, 0x04, 0x24, 0x02, 0x48, 0xcf};
+
+	fx_init64(&f);
+	GLOAD(&f, FX_CODE, misc_sys);
+	/* #GP handler: pop the error code into r14, skip 2 bytes, iretq. */
+	fx_load_bytes(&f, 0x180000, handler, sizeof(handler));
+	fx_gate(&f, 13, 0x180000, 0xe, 0);
+	f.sregs.cr0 |= 8; /* TS */
+	f.sregs.fs.selector = 0x10;
+	emu_sregs_changed(f.cpu);
+	cr_assert_eq(fx_run(&f, 1000), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rbx, 5, "CR8");
+	cr_assert_eq(f.sregs.cr8, 5);
+	cr_assert_eq(f.sregs.cr0 & 8, 0, "clts");
+	cr_assert_eq(f.regs.r8, 0x80010033, "smsw r32: CR0 after clts");
+	cr_assert_eq(f.regs.r9, 0, "rdtscp: TSC_AUX");
+	cr_assert_eq(f.regs.rdx, 0x10, "push fs");
+	cr_assert_eq(f.sregs.gs.selector, 0x10, "pop gs");
+	cr_assert_eq(f.regs.rsi & 0xffff, 0x10);
+	cr_assert_eq(f.regs.r14, 0x40, "#GP(selector) beyond the GDT limit");
+	cr_assert_eq(f.sregs.ds.selector, 0x10, "DS unchanged");
+	cr_assert_eq(f.regs.rdi, 0x77, "resumed");
+}
+
+Test(emu_sys, ist_stack_from_the_tss)
+{
+	const uint64_t tss = 0x310000, ist1 = 0x1e0000;
+
+	fx_init64(&f);
+	GLOAD(&f, FX_CODE, ud2);
+	f.ram[0x180000] = 0xf4;
+	fx_gate(&f, 6, 0x180000, 0xe, 1);
+	fx_put(&f, tss + 0x24, 8, ist1);
+	f.sregs.tr.base = tss;
+	emu_sregs_changed(f.cpu);
+	cr_assert_eq(fx_run(&f, 100), EMU_EXIT_HLT);
+	cr_assert_eq(f.regs.rip, 0x180001);
+	cr_assert_eq(f.regs.rsp, ist1 - 40, "frame on the IST stack");
+	cr_assert_eq(fx_get(&f, ist1 - 16, 8), FX_STACK_TOP, "old RSP saved");
+}
+
+Test(emu_sys, code_in_32bit_mode)
+{
+	fx_init32(&f);
+	GLOAD(&f, FX_CODE, code32);
+	for (unsigned i = 0; i < 5; i++)
+		fx_put(&f, FX_DATA + 4 * i, 4, 0xf0 + i);
+	f.regs.rbx = 100;
+	f.regs.rdi = 1;
+	cr_assert_eq(fx_run(&f, 1000), EMU_EXIT_HLT, "exit %u", f.run->exit_reason);
+	cr_assert_eq(f.regs.rax, 6, "0x40 is inc in 32-bit code");
+	cr_assert_eq(f.regs.rbx, 99, "0x4b is dec");
+	cr_assert_eq(f.regs.rcx, 0, "rep movsl counted down");
+	cr_assert_eq(f.regs.rdx, FX_CODE + 18, "call pushed a 32-bit return address");
+	cr_assert_eq(f.regs.rbp & 0xffff, 7, "16-bit push/pop");
+	cr_assert_eq(f.regs.rsp, FX_STACK_TOP, "stack balanced");
+	for (unsigned i = 0; i < 5; i++)
+		cr_assert_eq(fx_get(&f, FX_DATA + 0x100 + 4 * i, 4), 0xf0 + i);
+	cr_assert_eq(f.regs.rsi, 0xfffffff0, "movsbl sign-extends");
+	cr_assert_eq(f.regs.rdi, 0x300114);
 }
