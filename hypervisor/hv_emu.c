@@ -9,9 +9,9 @@
 
 #include <pvabi/cpuid.h>
 
-#include "hv_balloon.h"
 #include "evtchn.h"
 #include "gnttab.h"
+#include "hv_balloon.h"
 #include "hv_emu_int.h"
 #include "hv_upcall.h"
 #include "hv_wait.h"
@@ -32,7 +32,7 @@ static uint64_t mono_ns(void)
  * ticks across 10 ms of the monotonic clock. */
 static uint32_t calibrate_tsc_khz(void)
 {
-	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	struct timespec pause = {0, 10 * 1000 * 1000};
 	uint64_t n0 = mono_ns(), c0 = __builtin_ia32_rdtsc(), n1, c1;
 
 	nanosleep(&pause, NULL);
@@ -148,8 +148,12 @@ int hv_emu_vcpu_create(struct hv_vcpu *v)
 		hv_log(v->dom, HV_LOG_ERROR, "vCPU %u: cannot build its CPUID table: %d", v->id, r);
 		return r;
 	}
-	e->ops = (struct emu_ops){ .ctx = e, .page = page, .rdmsr = rdmsr, .wrmsr = wrmsr,
-				   .cpuid = hv_emu_cpuid, .rdtsc = rdtsc };
+	e->ops = (struct emu_ops){.ctx = e,
+				  .page = page,
+				  .rdmsr = rdmsr,
+				  .wrmsr = wrmsr,
+				  .cpuid = hv_emu_cpuid,
+				  .rdtsc = rdtsc};
 	e->cpu = emu_cpu_new(&e->ops, v->regs, v->sregs, v->run, v->run_size);
 	return e->cpu ? 0 : -ENOMEM;
 }
@@ -160,8 +164,9 @@ void hv_emu_vcpu_destroy(struct hv_vcpu *v)
 
 	if (e) {
 		if (e->cpu) {
-			hv_log(v->dom, HV_LOG_DEBUG, "vCPU %u: %llu instructions on the software CPU",
-			       v->id, (unsigned long long)emu_insns(e->cpu));
+			hv_log(v->dom, HV_LOG_DEBUG,
+			       "vCPU %u: %llu instructions on the software CPU", v->id,
+			       (unsigned long long)emu_insns(e->cpu));
 			emu_cpu_free(e->cpu);
 		}
 		free(e->cpuid);
@@ -176,8 +181,16 @@ void hv_emu_vcpu_destroy(struct hv_vcpu *v)
 
 static struct kvm_segment flat(uint16_t sel, uint8_t type)
 {
-	return (struct kvm_segment){ .base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-				     .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1 };
+	return (struct kvm_segment){.base = 0,
+				    .limit = 0xffffffff,
+				    .selector = sel,
+				    .type = type,
+				    .present = 1,
+				    .dpl = 0,
+				    .db = 1,
+				    .s = 1,
+				    .l = 0,
+				    .g = 1};
 }
 
 /* The same PVH entry state as hv_kvm_vcpu_boot. */
@@ -187,11 +200,11 @@ int hv_emu_vcpu_boot(struct hv_vcpu *v, uint64_t entry, uint64_t start_info)
 	uint64_t apic_base = s->apic_base;
 
 	memset(s, 0, sizeof(*s));
-	*v->regs = (struct kvm_regs){ .rip = entry, .rbx = start_info, .rflags = 0x2 };
+	*v->regs = (struct kvm_regs){.rip = entry, .rbx = start_info, .rflags = 0x2};
 	s->cs = flat(0x08, 0xb);
 	s->ds = s->es = s->fs = s->gs = s->ss = flat(0x10, 0x3);
-	s->tr = (struct kvm_segment){ .limit = 0x67, .selector = 0x18, .type = 0xb, .present = 1 };
-	s->ldt = (struct kvm_segment){ .type = 0x2, .unusable = 1 };
+	s->tr = (struct kvm_segment){.limit = 0x67, .selector = 0x18, .type = 0xb, .present = 1};
+	s->ldt = (struct kvm_segment){.type = 0x2, .unusable = 1};
 	s->cr0 = 0x11;
 	s->apic_base = apic_base;
 	emu_sregs_changed(v->emu->cpu);

@@ -40,7 +40,8 @@ void hv_emu_apic_init(struct hv_emu_apic *a, uint32_t id, bool bsp)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = id;
-	atomic_store(&a->base, HV_APIC_DEFAULT_BASE | HV_APIC_BASE_EN | (bsp ? HV_APIC_BASE_BSP : 0));
+	atomic_store(&a->base,
+		     HV_APIC_DEFAULT_BASE | HV_APIC_BASE_EN | (bsp ? HV_APIC_BASE_BSP : 0));
 	atomic_store(&a->svr, 0xffu); /* software-disabled, spurious vector 0xff */
 	for (unsigned i = 0; i < 7; i++)
 		a->lvt[i] = LVT_MASKED;
@@ -242,8 +243,9 @@ int hv_emu_apic_wrmsr(struct hv_emu_apic *a, uint32_t index, uint64_t value)
 		/* Fixed IPI to this vCPU (itself or by id); other targets and
 		 * modes have no use in a PV guest, which sends event-channel
 		 * IPIs, and are dropped. */
-		if (((value >> 8) & 7) == 0 && (((value >> 18) & 3) == 1 ||
-						(((value >> 18) & 3) == 0 && (value >> 32) == a->id)))
+		if (((value >> 8) & 7) == 0 &&
+		    (((value >> 18) & 3) == 1 ||
+		     (((value >> 18) & 3) == 0 && (value >> 32) == a->id)))
 			hv_emu_apic_msi(a, (uint8_t)value);
 		return EMU_MSR_OK;
 	case X2_SELF_IPI:

@@ -24,12 +24,12 @@
 
 struct hv_emu_apic {
 	_Atomic(uint32_t) irr[8]; /* requested vectors, set by any thread */
-	_Atomic(uint32_t) svr;    /* read by senders: software enable */
-	_Atomic(uint64_t) base;   /* IA32_APIC_BASE (senders read EN) */
-	uint32_t isr[8];          /* vectors in service */
+	_Atomic(uint32_t) svr;	  /* read by senders: software enable */
+	_Atomic(uint64_t) base;	  /* IA32_APIC_BASE (senders read EN) */
+	uint32_t isr[8];	  /* vectors in service */
 	uint32_t id;
 	uint32_t tpr;
-	uint32_t lvt[7];          /* CMCI, timer, thermal, perf, LINT0, LINT1, error */
+	uint32_t lvt[7]; /* CMCI, timer, thermal, perf, LINT0, LINT1, error */
 	uint32_t esr;
 	uint32_t tdcr, tmict;
 };

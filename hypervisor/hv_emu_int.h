@@ -13,20 +13,15 @@ struct hv_emu_vcpu {
 	struct hv_vcpu *v;
 	struct emu_cpu *cpu;
 	struct emu_ops ops;
-	struct kvm_cpuid2 *cpuid;   /* the table the guest sees */
+	struct kvm_cpuid2 *cpuid; /* the table the guest sees */
 	struct hv_emu_apic apic;
 	/* Nonzero: leave emu_run at the next instruction boundary (an
 	 * interrupt arrived, a kick, guest memory changed). Any thread. */
 	volatile uint32_t attention;
-	int extint;                 /* queued ExtINT vector, -1 if none */
-	bool halted;                /* left the run while in HLT */
-	uint64_t mem_gen;           /* dom->mem_gen the TLB was filled under */
+	int extint;	  /* queued ExtINT vector, -1 if none */
+	bool halted;	  /* left the run while in HLT */
+	uint64_t mem_gen; /* dom->mem_gen the TLB was filled under */
 };
-
-/* 1 when emu_run honours run->request_interrupt_window (returns
- * KVM_EXIT_IRQ_WINDOW_OPEN where an interrupt becomes deliverable); else
- * the run loop single-steps while an interrupt waits for the window. */
-#define HV_EMU_IRQ_WINDOW_EXIT 1
 
 /* TSC kHz measured once per process (hv_emu.c). */
 extern uint32_t hv_emu_tsc_khz;

@@ -169,9 +169,13 @@ int hv_emu_run(struct hv_vcpu *v)
 	struct kvm_run *run = v->run;
 	bool halted = false;
 
-	run->kvm_dirty_regs = 0; /* registers are live in the sync area */
+	/* Registers are live in the sync area; changed segments or control
+	 * registers (as KVM_SYNC_X86_SREGS would load) need a new mode. */
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_SREGS)
+		emu_sregs_changed(e->cpu);
+	run->kvm_dirty_regs = 0;
 	for (;;) {
-		uint64_t gen, budget = CHUNK;
+		uint64_t gen;
 		enum emu_exit x;
 		int d;
 
@@ -204,10 +208,10 @@ int hv_emu_run(struct hv_vcpu *v)
 			halt_wait(v, e);
 			continue;
 		}
+		/* Pending but masked: the interpreter stops where RFLAGS.IF
+		 * and the end of an interrupt shadow open the window. */
 		run->request_interrupt_window = interrupt_wanted(e);
-		if (run->request_interrupt_window && !HV_EMU_IRQ_WINDOW_EXIT)
-			budget = 1; /* step to the instruction that opens the window */
-		x = guarded(e, budget, -1);
+		x = guarded(e, CHUNK, -1);
 		run->request_interrupt_window = 0;
 		if (x == EMU_EXIT_BUDGET)
 			continue;

@@ -22,7 +22,7 @@ static void kick(struct hv_vcpu *v)
 	hv_emu_kick(v);
 }
 
-static const struct hv_upcall_ops emu_ops = { .msi = msi, .extint = extint, .kick = kick };
+static const struct hv_upcall_ops emu_ops = {.msi = msi, .extint = extint, .kick = kick};
 
 void hv_upcall_use_emu(void)
 {

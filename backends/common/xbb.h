@@ -39,6 +39,7 @@ struct xbb_dev {
 	char fe_state_path[XBB_PATH_MAX + 8];
 	int state;	/* the backend state we last wrote */
 	bool connected; /* ops->connect succeeded, no disconnect since */
+	struct xbb_ring_keys ring; /* the keys connected on (not own_ring_keys) */
 	bool stale;	/* taken over while the frontend was Connected: its
 			 * ring keys predate us, wait until it re-initialises */
 	bool broken;	/* probe failed: stays Closed until removed */

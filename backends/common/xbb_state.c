@@ -131,6 +131,7 @@ static void connect_dev(struct xbb_dev *d)
 		return;
 	}
 	d->connected = true;
+	d->ring = k;
 	xbb_set_state(d, XenbusStateConnected);
 	if (xbb_ops->own_ring_keys)
 		xbb_log((int)d->domid, "%s %u connected", xbb_ops->type, d->devid);
@@ -138,6 +139,28 @@ static void connect_dev(struct xbb_dev *d)
 		xbb_log((int)d->domid, "%s %u connected (ring order %u, port %u%s)",
 			xbb_ops->type, d->devid, k.order, k.port,
 			k.persistent ? ", persistent grants" : "");
+}
+
+/* Initialised read again while connected: a second look at the keys we
+ * connected on (a watch event queued behind the one we acted on), or a
+ * fresh ring whose Initialising we did not see. Our mapping keeps the old
+ * grants in use, so a fresh ring has other refs: equal keys are the same
+ * ring. A class reading its own keys cannot tell: fresh ring. */
+static bool same_ring(struct xbb_dev *d)
+{
+	struct fe_keys fk = {.d = d};
+	struct xbb_ring_keys k = {0};
+	const char *why = NULL;
+	int r;
+
+	if (xbb_ops->own_ring_keys)
+		return false;
+	r = xbb_parse_ring_keys(fe_get, &fk, xbb_ops->max_ring_order, &k, &why);
+	for (unsigned i = 0; i < fk.n; i++)
+		free(fk.val[i]);
+	return r == 0 && k.order == d->ring.order && k.nr_refs == d->ring.nr_refs &&
+	       k.port == d->ring.port &&
+	       !memcmp(k.refs, d->ring.refs, k.nr_refs * sizeof(k.refs[0]));
 }
 
 /* The frontend's state changed (or may have): follow it. */
@@ -173,6 +196,11 @@ void xbb_fe_changed(struct xbb_dev *d)
 		break;
 	case XenbusStateInitialised:
 		d->stale = false;
+		if (d->connected && same_ring(d)) {
+			xbb_log((int)d->domid, "%s %u: Initialised again, same ring: stays connected",
+				xbb_ops->type, d->devid);
+			break;
+		}
 		if (d->connected) /* a fresh ring replaces the old one */
 			xbb_disconnect(d);
 		if (d->state == XenbusStateInitWait || d->state == XenbusStateConnected)

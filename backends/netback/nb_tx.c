@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pvabi/grant_table.h>
+
 #include "hvctl.h"
 #include "nb.h"
 
@@ -50,40 +52,55 @@ static void send_pkt(struct nb_dev *d, const struct netif_tx_request *s, struct 
 	d->st.tx_bytes += len;
 }
 
-/* Maps the grants of the checked packets; page[i] or NULL per slot. */
+/* Why hospes-hv refused to map a grant (its GNTST_* status). */
+static const char *map_refused(int st)
+{
+	switch (st) {
+	case GNTST_bad_domain:
+		return "grant not mappable: domain gone or dying";
+	case GNTST_bad_gntref:
+		return "grant not mappable: bad or revoked ref";
+	case GNTST_permission_denied:
+		return "grant not mappable: permission denied";
+	case GNTST_bad_page:
+		return "grant not mappable: bad page";
+	case GNTST_no_space:
+		return "grant not mappable: too many mappings";
+	default:
+		return "grant not mappable";
+	}
+}
+
+/* Maps the grants of the checked packets; page[i] or NULL per slot, with
+ * why[i] set when it is NULL. */
 static unsigned map_batch(struct nb_dev *d, const struct netif_tx_request *s,
-			  const struct pkt *pk, unsigned npk, uint8_t **page, uint32_t *handles)
+			  const struct pkt *pk, unsigned npk, uint8_t **page, const char **why,
+			  uint32_t *handles)
 {
 	struct hvctl_gnt_mapping maps[NB_BATCH];
 	uint32_t refs[NB_BATCH];
 	unsigned idx[NB_BATCH], n = 0, nh = 0;
-	int r;
 
 	for (unsigned p = 0; p < npk; p++)
 		for (unsigned i = pk[p].first; pk[p].status == NETIF_RSP_OKAY && i < pk[p].first + pk[p].n;
 		     i++) {
 			idx[n] = i;
 			refs[n++] = s[i].gref;
+			why[i] = "grant map call to hospes-hv failed";
 		}
-	if (!n)
+	if (!n || hvctl_gnt_map(d->hc, d->x->domid, refs, n, true, maps) < 0)
 		return 0;
-	if ((r = hvctl_gnt_map(d->hc, d->x->domid, refs, n, true, maps)) < 0) {
-		if (d->nbad < 8)
-			xbb_log((int)d->x->domid, "vif %u: tx grant map call: %s", d->x->devid,
-				hvctl_strerror(r));
-		return 0;
-	}
 	d->st.grant_maps += n;
 	for (unsigned j = 0; j < n; j++) {
 		if (maps[j].status != 0) {
-			if (d->nbad < 8)
-				xbb_log((int)d->x->domid, "vif %u: tx grant %u: GNTST %d",
-					d->x->devid, refs[j], maps[j].status);
+			why[idx[j]] = map_refused(maps[j].status);
 			continue;
 		}
 		handles[nh++] = maps[j].handle;
 		if (maps[j].offset <= d->ram_size - NB_PAGE)
 			page[idx[j]] = d->ram + maps[j].offset;
+		else
+			why[idx[j]] = "grant not mappable: page outside the domain's RAM";
 	}
 	return nh;
 }
@@ -94,6 +111,7 @@ static unsigned tx_batch(struct nb_dev *d, unsigned n)
 {
 	struct netif_tx_request s[NB_BATCH];
 	uint8_t *page[NB_BATCH] = {0};
+	const char *why[NB_BATCH];
 	uint32_t handles[NB_BATCH];
 	int32_t ust[NB_BATCH];
 	struct pkt pk[NB_BATCH];
@@ -126,13 +144,13 @@ static unsigned tx_batch(struct nb_dev *d, unsigned n)
 	if (!pos)
 		return 0;
 	d->tx.req_cons += pos;
-	nh = map_batch(d, s, pk, npk, page, handles);
+	nh = map_batch(d, s, pk, npk, page, why, handles);
 	for (unsigned p = 0; p < npk; p++) {
 		if (pk[p].status == NETIF_RSP_OKAY) {
 			for (unsigned i = pk[p].first; i < pk[p].first + pk[p].n; i++)
-				if (!page[i]) {
+				if (!page[i] && pk[p].status == NETIF_RSP_OKAY) {
 					pk[p].status = NETIF_RSP_ERROR;
-					pk[p].why = "grant not mappable";
+					pk[p].why = why[i];
 				}
 		}
 		if (pk[p].status == NETIF_RSP_OKAY)

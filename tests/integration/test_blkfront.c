@@ -1,8 +1,9 @@
 /* test_blkfront.c: nido's blkfront against hospes-blkback (SPEC.md §18.2):
  * patterns written by the guest are checked in the image by the host and
  * the other way round; partial pages, multi-page ring, indirect requests,
- * flush, discard, the blk-bench line, and the reconnection after the
- * backend was killed and restarted while requests were in flight. */
+ * flush, discard, the blk-bench line, the reconnection after the
+ * backend was killed and restarted while requests were in flight, and a
+ * backend looking at the same Initialised twice. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,12 +16,29 @@
 
 #define MEM (64ull << 20)
 
+static struct xsc *xs_conn; /* one xenstore client per test */
+
 static void start(void)
 {
 	bfx_start("bf");
 }
 
-TestSuite(blkfront, .init = start, .fini = bfx_stop, .timeout = 180);
+static void stop(void)
+{
+	if (xs_conn)
+		xsc_close(xs_conn);
+	xs_conn = NULL;
+	bfx_stop();
+}
+
+TestSuite(blkfront, .init = start, .fini = stop, .timeout = 180);
+
+static struct xsc *xs(void)
+{
+	if (!xs_conn)
+		xs_conn = xsfx_client();
+	return xs_conn;
+}
 
 static void expect_console(uint32_t dom, const char *text)
 {
@@ -44,7 +62,7 @@ static unsigned long console_num(uint32_t dom, const char *key)
 
 static uint32_t boot(struct hvctl *h, const char *img, const char *script)
 {
-	return bfx_domain(h, xsfx_client(), "nido", MEM, script, BFX_XVDA, img, false, true);
+	return bfx_domain(h, xs(), "nido", MEM, script, BFX_XVDA, img, false, true);
 }
 
 /* Guest writes (2 MiB through indirect requests, a 5-sector write inside
@@ -161,9 +179,40 @@ Test(blkfront, reconnect_after_backend_kill)
 	expect_console(dom, "blk-bench: mode=seq op=write bs=4096 qd=64");
 	cr_assert_eq(console_num(dom, "errors="), 0);
 	expect_console(dom, "blk-verify: seed=13 start=0 count=4096 bad=0");
-	cr_assert_eq(console_num(dom, "reconnects="), 1);
+	cr_assert_eq(console_num(dom, "reconnects="), 1, "blkback:\n%s", bfx_blkback_log());
 	cr_assert_geq(console_num(dom, "reissued="), 1);
 	cr_assert_eq(bfx_check(img, 13, 0, 4096), 0);
+	hvctl_close(h);
+}
+
+/* The backend looks at the frontend's state again while it reads the
+ * Initialised it already connected on (a watch event queued behind the
+ * one it acted on; a fast guest after a takeover): the ring keys are the
+ * same, so it stays on that ring and the frontend sees no reconnection.
+ * The test writes state 3 again over unchanged keys, then 4 back. */
+Test(blkfront, initialised_seen_again_keeps_the_ring)
+{
+	const char *img = bfx_image("i2", 4 << 20);
+	struct hvctl *h = dfx_connect();
+	char state[96], go[96], *log;
+	uint32_t dom = boot(h, img, "script=blk-info; xs-watch data/go 2; blk-write 3 0 512; "
+				    "blk-verify 3 0 512; blk-stats; poweroff");
+
+	expect_console(dom, "blk-info:");
+	snprintf(state, sizeof(state), "/local/domain/%u/device/vbd/%u/state", dom, BFX_XVDA);
+	snprintf(go, sizeof(go), "/local/domain/%u/data/go", dom);
+	cr_assert_eq(xsc_write_str(xs(), 0, state, "3"), 0);
+	cr_assert(bfx_blkback_log_wait("Initialised again, same ring: stays connected", 20000),
+		  "blkback:\n%s", bfx_blkback_log());
+	cr_assert_eq(xsc_write_str(xs(), 0, state, "4"), 0);
+	cr_assert_eq(xsc_write_str(xs(), 0, go, "1"), 0);
+	bfx_wait_shutdown(h, dom, 60000);
+	expect_console(dom, "blk-verify: seed=3 start=0 count=512 bad=0");
+	log = bfx_blkback_log();
+	cr_assert_eq(console_num(dom, "reconnects="), 0, "blkback:\n%s", log);
+	cr_assert_null(strstr(log, "dropped"), "blkback:\n%s", log);
+	free(log);
+	cr_assert_eq(bfx_check(img, 3, 0, 512), 0);
 	hvctl_close(h);
 }
 
@@ -192,7 +241,7 @@ Test(blkfront, read_only_disk)
 	uint32_t dom;
 
 	bfx_fill(img, 2, 0, 2048);
-	dom = bfx_domain(h, xsfx_client(), "nido", MEM, "script=blk-info; blk-write 3 0 8; "
+	dom = bfx_domain(h, xs(), "nido", MEM, "script=blk-info; blk-write 3 0 8; "
 			 "blk-discard 0 8; blk-verify 2 0 2048; poweroff", BFX_XVDA, img, true, true);
 	bfx_wait_shutdown(h, dom, 60000);
 	expect_console(dom, "blk-info: sectors=2048 sector-size=512 info=4 ");

@@ -16,9 +16,9 @@ static void guest_enable(struct hv_emu_apic *a)
 	uint64_t base;
 
 	cr_assert_eq(hv_emu_apic_rdmsr(a, HV_APIC_BASE_MSR, &base), EMU_MSR_OK);
-	cr_assert_eq(hv_emu_apic_wrmsr(a, HV_APIC_BASE_MSR,
-				       base | HV_APIC_BASE_EN | HV_APIC_BASE_EXTD),
-		     EMU_MSR_OK);
+	cr_assert_eq(
+	    hv_emu_apic_wrmsr(a, HV_APIC_BASE_MSR, base | HV_APIC_BASE_EN | HV_APIC_BASE_EXTD),
+	    EMU_MSR_OK);
 	cr_assert_eq(hv_emu_apic_wrmsr(a, 0x80f, 0x1ff), EMU_MSR_OK);
 }
 
@@ -160,9 +160,9 @@ Test(emu_apic, apic_base_transitions)
 	/* Disabling resets the APIC: pending vectors and SVR are gone. */
 	cr_assert_eq(hv_emu_apic_wrmsr(&apic, 0x80f, 0x1ff), EMU_MSR_OK);
 	cr_assert_eq(hv_emu_apic_msi(&apic, 0x80), 1);
-	cr_assert_eq(hv_emu_apic_wrmsr(&apic, HV_APIC_BASE_MSR,
-				       HV_APIC_DEFAULT_BASE | HV_APIC_BASE_BSP),
-		     EMU_MSR_OK);
+	cr_assert_eq(
+	    hv_emu_apic_wrmsr(&apic, HV_APIC_BASE_MSR, HV_APIC_DEFAULT_BASE | HV_APIC_BASE_BSP),
+	    EMU_MSR_OK);
 	cr_assert_eq(hv_emu_apic_msi(&apic, 0x80), 0);
 	cr_assert_eq(hv_emu_apic_pending(&apic), -1);
 	cr_assert_eq(hv_emu_apic_rdmsr(&apic, HV_APIC_BASE_MSR, &v), EMU_MSR_OK);
