@@ -82,6 +82,7 @@ uint32_t nfx_domain(struct hvctl *h, const char *guest, uint64_t mem, const char
 		    const char *mac, const char *fe_mac, const char *bridge)
 {
 	struct hvctl_domain_config c = {.mem = mem, .cmdline = cmdline, .xenstore = true};
+	struct xsc *xs;
 	char elf[96];
 	uint32_t domid;
 	int r;
@@ -90,8 +91,10 @@ uint32_t nfx_domain(struct hvctl *h, const char *guest, uint64_t mem, const char
 	c.kernel = harness_path(elf);
 	r = hvctl_create(h, &c, &domid);
 	cr_assert_eq(r, 0, "create: %s\n%s", hvctl_strerror(r), dfx_log());
-	gsfx_home(xsfx_client(), domid, guest);
-	nfx_add_vif(xsfx_client(), domid, 0, mac ? mac : nfx_mac(domid), fe_mac, bridge);
-	gsfx_introduce(h, xsfx_client(), domid);
+	xs = xsfx_client();
+	gsfx_home(xs, domid, guest);
+	nfx_add_vif(xs, domid, 0, mac ? mac : nfx_mac(domid), fe_mac, bridge);
+	gsfx_introduce(h, xs, domid);
+	xsc_close(xs);
 	return domid;
 }

@@ -228,17 +228,30 @@ Test(netfront, transmit_pages_run_out_and_answers_free_them)
 {
 	uint8_t f[64] = {0};
 
+	cr_assert_eq(netfront_tx_in_flight(&nf), 0);
 	for (uint32_t i = 0; i < NETFRONT_TX_BUFS; i++)
 		cr_assert_eq(netfront_send(&nf, f, 64), 0);
+	cr_assert_eq(netfront_tx_in_flight(&nf), NETFRONT_TX_BUFS);
 	cr_assert_eq(netfront_send(&nf, f, 64), -XEN_EAGAIN);
 	cr_assert_null(netfront_tx_begin(&nf));
 	netfront_push(&nf);
 	cr_assert_eq(netfront_poll(&nf, on_rx, &got, 64), 0, "no answers yet");
 	cr_assert_eq(netfront_send(&nf, f, 64), -XEN_EAGAIN);
+	cr_assert_eq(netfront_tx_in_flight(&nf), NETFRONT_TX_BUFS, "published, not answered");
 	/* Answers (some errors) free every page. */
 	cr_assert_eq(be_take_tx(NETIF_RSP_ERROR, NULL, NULL), (int)NETFRONT_TX_BUFS);
 	cr_assert_eq(netfront_poll(&nf, on_rx, &got, 64), 0);
 	cr_assert_eq(nf.tx_nfree, NETFRONT_TX_BUFS);
+	cr_assert_eq(netfront_tx_in_flight(&nf), 0);
+	/* A page taken by tx_begin but not committed is not in flight. */
+	cr_assert_not_null(netfront_tx_begin(&nf));
+	cr_assert_eq(netfront_tx_in_flight(&nf), 0);
+	cr_assert_eq(netfront_tx_commit(&nf, 64), 0);
+	cr_assert_eq(netfront_tx_in_flight(&nf), 1);
+	netfront_push(&nf);
+	cr_assert_eq(be_take_tx(NETIF_RSP_OKAY, NULL, NULL), 1);
+	netfront_poll(&nf, on_rx, &got, 64);
+	cr_assert_eq(netfront_tx_in_flight(&nf), 0);
 	cr_assert_eq(nf.st.tx_errors, NETFRONT_TX_BUFS);
 	/* Many more frames than pages or slots, in rounds. */
 	for (int round = 0; round < 20; round++) {
@@ -248,7 +261,7 @@ Test(netfront, transmit_pages_run_out_and_answers_free_them)
 		cr_assert_eq(be_take_tx(NETIF_RSP_OKAY, NULL, NULL), (int)NETFRONT_TX_BUFS);
 		netfront_poll(&nf, on_rx, &got, 64);
 	}
-	cr_assert_eq(nf.st.tx_packets, 21 * NETFRONT_TX_BUFS);
+	cr_assert_eq(nf.st.tx_packets, 21 * NETFRONT_TX_BUFS + 1);
 }
 
 Test(netfront, received_frames_are_handed_over_and_pages_posted_again)
