@@ -10,7 +10,6 @@
 
 #include <pvabi/grant_table.h>
 
-#include "../guests/bench-ring/ring_proto.h"
 #include "ring_dom0.h"
 
 #define PAGE 4096u
@@ -106,6 +105,11 @@ int rd0_attach(struct rd0 *r)
 	}
 	if (!(r->sink = malloc(r->chunk)))
 		return -ENOMEM;
+	/* The start event lets the guest publish at once: its first batch
+	 * must find req_cons at the ring's start, not past that batch (an
+	 * init after the event would skip it and both sides would wait). */
+	if (bring_back_init(&r->back, (struct bring_sring *)r->ring, PVABI_RING_AREA(r->order)))
+		return -EINVAL;
 	return write(r->kfd, &one, 8) == 8 ? 0 : -errno;
 }
 
@@ -175,33 +179,33 @@ static int wait_event(int fd)
 
 int rd0_serve(struct rd0 *r)
 {
-	struct bring_back b;
+	struct bring_back *b = &r->back;
 	uint64_t one = 1;
 	double t0 = now_ns();
 
-	if (bring_back_init(&b, (struct bring_sring *)r->ring, PVABI_RING_AREA(r->order)))
-		return -EINVAL;
+	if (!b->sring)
+		return -EINVAL; /* not attached */
 	while (r->answered < r->chunks) {
-		uint32_t n = bring_back_req_avail(&b);
+		uint32_t n = bring_back_req_avail(b);
 
-		if (bring_back_prod_overflow(&b))
+		if (bring_back_prod_overflow(b))
 			return -EPROTO;
 		for (uint32_t i = 0; i < n; i++) {
 			struct bring_req q;
 			struct bring_rsp *o;
 			int st;
 
-			bring_back_copy_req(&b, &q);
+			bring_back_copy_req(b, &q);
 			st = check(r, &q);
 			r->bad += st != 0;
-			o = bring_back_next_rsp(&b);
+			o = bring_back_next_rsp(b);
 			o->seq = q.seq;
 			o->status = st;
 			r->answered++;
 		}
-		if (n && bring_back_push(&b) && write(r->kfd, &one, 8) != 8)
+		if (n && bring_back_push(b) && write(r->kfd, &one, 8) != 8)
 			return -errno;
-		if (!n && !bring_back_final_check(&b)) {
+		if (!n && !bring_back_final_check(b)) {
 			int rc = wait_event(r->nfd);
 
 			if (rc)
@@ -235,6 +239,7 @@ int rd0_detach(struct rd0 *r)
 		close(r->kfd);
 	r->memfd = r->nfd = r->kfd = -1;
 	r->ring = r->data = r->sink = NULL;
+	r->back = (struct bring_back){ 0 };
 	r->data_handles = NULL;
 	r->nr_data = r->nr_ring = 0;
 	return rc;

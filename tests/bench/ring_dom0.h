@@ -12,6 +12,7 @@
 
 #include <pvabi/ring.h>
 
+#include "../guests/bench-ring/ring_proto.h"
 #include "hvctl.h"
 
 struct rd0 {
@@ -26,6 +27,7 @@ struct rd0 {
 	/* state */
 	int memfd, nfd, kfd;
 	uint8_t *ring;          /* the ring's pages back to back */
+	struct bring_back back; /* dom0's indices, set before the guest may start */
 	uint32_t ring_handles[1u << PVABI_RING_MAX_ORDER];
 	uint32_t nr_ring;
 	uint8_t *data;          /* pages mapped back to back (map mode) */
@@ -40,9 +42,10 @@ struct rd0 {
  * slots=.. chunks=.." from a console text. 0 or -EINVAL. */
 int rd0_parse_ready(struct rd0 *r, const char *console);
 /* r: zeroed, then h, dom, the READY fields and the options set.
- * Binds the port, maps the ring (and, unless use_copy, the data pages)
- * and sends the guest its start event. 0 or -errno (partial state is
- * undone by rd0_detach). */
+ * Binds the port, maps the ring (and, unless use_copy, the data pages),
+ * takes dom0's ring indices and only then sends the guest its start
+ * event: requests the guest publishes from then on are all served.
+ * 0 or -errno (partial state is undone by rd0_detach). */
 int rd0_attach(struct rd0 *r);
 /* Answers r->chunks requests (counting malformed ones in r->bad). 0, or
  * -EPROTO (ring overrun by the guest), -ETIMEDOUT (no event for 10 s). */
