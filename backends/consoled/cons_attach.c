@@ -66,9 +66,11 @@ int cons_recv(struct cons_conn *c, void *out, size_t max)
 {
 	struct consoled_hdr h;
 	const uint8_t *p;
-	int n = next_frame(c, &h, &p);
+	int n;
 
-	if (n <= 0)
+	if (c->status)
+		return c->status;
+	if ((n = next_frame(c, &h, &p)) <= 0)
 		return n;
 	if (cons_frame_check_daemon(true, &h) < 0 || (h.type == CONSOLED_DATA && h.len > max))
 		return -EPROTO;
@@ -77,7 +79,8 @@ int cons_recv(struct cons_conn *c, void *out, size_t max)
 
 		memcpy(&s, p, sizeof(s));
 		consume(c, n);
-		return s.status < 0 && s.status > -4096 ? s.status : -EPROTO;
+		c->status = s.status < 0 && s.status > -4096 ? s.status : -EPROTO;
+		return c->status;
 	}
 	memcpy(out, p, h.len);
 	consume(c, n);

@@ -11,6 +11,7 @@
 
 struct cons_conn {
 	int fd;
+	int status; /* the daemon's final status once received, else 0 */
 	size_t rlen;
 	uint8_t rbuf[CONS_FRAME_MAX];
 };
@@ -26,7 +27,9 @@ int cons_send(struct cons_conn *c, const void *buf, size_t n);
 /* Without blocking: > 0 output bytes copied to out (max >=
  * CONSOLED_MAX_PAYLOAD), 0 = nothing complete yet (poll c->fd), or < 0:
  * the daemon's final status (-ESRCH the domain is gone, -EPROTO it was
- * dropped), -EPIPE when the daemon closed, -EPROTO for a bad frame. */
+ * dropped), -EPIPE when the daemon closed, -EPROTO for a bad frame. The
+ * final status is kept: every later call returns it again (a caller that
+ * stopped reading at some output still learns how the attachment ended). */
 int cons_recv(struct cons_conn *c, void *out, size_t max);
 void cons_close(struct cons_conn *c);
 

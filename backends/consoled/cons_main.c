@@ -68,11 +68,13 @@ int main(int argc, char **argv)
 				: CONSOLED_DEFAULT_SOCKET;
 	cons_auth_init();
 	cons_loop = uv_default_loop();
+	/* Before the socket appears: whoever sees it may SIGTERM us and
+	 * expects the clean exit (the loop runs the handler). */
+	bk_daemon_signals(cons_loop, on_signal);
 	if ((r = cons_client_listen(sock_path)) < 0) {
 		xbb_log(-1, "cannot listen on %s: %s", sock_path, uv_strerror(r));
 		return 1;
 	}
-	bk_daemon_signals(cons_loop, on_signal);
 	if (cons_xs_start() < 0) {
 		unlink(sock_path);
 		return 1;

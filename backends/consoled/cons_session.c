@@ -24,12 +24,46 @@ static int write_all(const char *p, size_t n)
 	return 0;
 }
 
+/* Shows the daemon's output that arrived; -1 while the attachment goes
+ * on, else how it ended. */
+static int show_output(struct cons_conn *c, int *err)
+{
+	char buf[CONSOLED_MAX_PAYLOAD];
+	int r;
+
+	while ((r = cons_recv(c, buf, sizeof(buf))) > 0)
+		if ((*err = write_all(buf, (size_t)r)))
+			return CONS_SESSION_FAILED;
+	if (r == 0)
+		return -1;
+	*err = r;
+	return r == -ESRCH || r == -EPIPE || r == -ECONNRESET ? CONS_SESSION_ENDED
+							      : CONS_SESSION_FAILED;
+}
+
+/* Our input met a socket the daemon had closed: it ended the attachment,
+ * and its last output and final status are still ours to read. */
+static enum cons_session_end after_send_failed(struct cons_conn *c, int *err)
+{
+	struct pollfd pf = { c->fd, POLLIN, 0 };
+	int send_err = *err, end, r;
+
+	while ((end = show_output(c, err)) < 0) {
+		r = poll(&pf, 1, 5000);
+		if (r == 0 || (r < 0 && errno != EINTR) || (pf.revents & POLLNVAL)) {
+			*err = send_err;
+			return CONS_SESSION_FAILED;
+		}
+	}
+	return (enum cons_session_end)end;
+}
+
 static enum cons_session_end loop(struct cons_conn *c, int *err)
 {
 	char buf[CONSOLED_MAX_PAYLOAD];
 	struct pollfd pf[2] = { { 0, POLLIN, 0 }, { c->fd, POLLIN, 0 } };
 	bool in_open = true;
-	int r;
+	int end;
 
 	for (;;) {
 		pf[0].fd = in_open ? 0 : -1;
@@ -39,16 +73,8 @@ static enum cons_session_end loop(struct cons_conn *c, int *err)
 			*err = -errno;
 			return CONS_SESSION_FAILED;
 		}
-		if (pf[1].revents) {
-			while ((r = cons_recv(c, buf, sizeof(buf))) > 0)
-				if ((*err = write_all(buf, (size_t)r)))
-					return CONS_SESSION_FAILED;
-			if (r < 0) {
-				*err = r;
-				return r == -ESRCH || r == -EPIPE ? CONS_SESSION_ENDED
-								  : CONS_SESSION_FAILED;
-			}
-		}
+		if (pf[1].revents && (end = show_output(c, err)) >= 0)
+			return (enum cons_session_end)end;
 		if (pf[0].revents) {
 			ssize_t n = read(0, buf, sizeof(buf));
 			char *esc;
@@ -61,7 +87,9 @@ static enum cons_session_end loop(struct cons_conn *c, int *err)
 			if (esc)
 				n = esc - buf;
 			if (n > 0 && (*err = cons_send(c, buf, (size_t)n)) < 0)
-				return CONS_SESSION_FAILED;
+				return *err == -EPIPE || *err == -ECONNRESET
+					   ? after_send_failed(c, err)
+					   : CONS_SESSION_FAILED;
 			if (esc) {
 				*err = 0;
 				return CONS_SESSION_DETACHED;

@@ -287,8 +287,13 @@ Test(hospesd_life, end_actions)
 	free(log);
 	/* a guest that reboots at once is not rebuilt forever: preserved */
 	cr_assert(hdfx_wait_state("r1", "shutdown", 30000), "%s", hdfx_log());
-	cr_assert_eq(field_of("r1", "restarts"), HD_FAST_RESTARTS_EXPECTED);
+	log = hdfx_log();
+	cr_assert_eq(field_of("r1", "restarts"), HD_FAST_RESTARTS_EXPECTED, "restarts %lld\n%s",
+		     (long long)field_of("r1", "restarts"), log);
 	cr_assert_eq(field_of("r1", "preserved"), 1);
+	cr_assert(strstr(log, "'r1' ended 10 times in a row, each life under 2 s: preserved"), "%s",
+		  log);
+	free(log);
 	json_object_put(hdfx_ok("domain.destroy", hdfx_dom("r1")));
 }
 

@@ -8,12 +8,14 @@
 
 #include "hd.h"
 
-/* Destroys d and builds a new domain from its configuration. */
-static void restart(struct hd_dom *d)
+/* Destroys d and builds a new domain from its configuration. An end
+ * action carries the count of short lives over; a reboot the operator
+ * asked for starts it again (it is no restart loop). */
+static void restart(struct hd_dom *d, bool by_operator)
 {
 	struct hd_config cfg = d->cfg;
 	char uuid[37], name[HD_NAME_MAX];
-	unsigned restarts = d->restarts + 1, fast = d->fast_restarts;
+	unsigned restarts = d->restarts + 1, fast = by_operator ? 0 : d->fast_restarts;
 	struct hd_dom *nd;
 	int r;
 
@@ -51,11 +53,13 @@ void hd_dom_ended(struct hd_dom *d)
 		act = d->cfg.on_crash;
 		why = d->info.state == HVCTL_STATE_FAULT ? "fault" : "error";
 	}
-	/* A guest that ends as soon as it starts would be rebuilt forever. */
+	/* A guest that ends as soon as it starts would be rebuilt forever:
+	 * fast_restarts counts the short lives in a row (this one included),
+	 * so the HD_FAST_RESTARTS-th is preserved after one less restart. */
 	if (act == HD_ACT_RESTART) {
 		d->fast_restarts = hd_now() - d->created_at < HD_FAST_LIFE_S ? d->fast_restarts + 1 : 0;
 		if (d->fast_restarts >= HD_FAST_RESTARTS) {
-			hd_log((int)d->domid, "'%s' restarted %u times, each living under %g s: preserved",
+			hd_log((int)d->domid, "'%s' ended %u times in a row, each life under %g s: preserved",
 			       d->cfg.name, d->fast_restarts, HD_FAST_LIFE_S);
 			act = HD_ACT_PRESERVE;
 		}
@@ -66,7 +70,7 @@ void hd_dom_ended(struct hd_dom *d)
 	if (act == HD_ACT_DESTROY) {
 		hd_dom_destroy(d);
 	} else if (act == HD_ACT_RESTART) {
-		restart(d);
+		restart(d, false);
 	} else {
 		d->preserved = true;
 		hd_dom_save(d);
@@ -82,7 +86,7 @@ static void on_shutdown_timeout(uv_timer_t *t)
 	hd_event("shutdown_timeout", d, NULL, NULL);
 	hd_dom_drop_timer(d);
 	if (reboot)
-		restart(d);
+		restart(d, true);
 	else
 		hd_dom_destroy(d);
 }
@@ -92,7 +96,7 @@ int hd_dom_shutdown(struct hd_dom *d, bool reboot, unsigned timeout_ms)
 	int r;
 
 	if (d->ended)
-		return reboot ? (restart(d), 0) : hd_dom_destroy(d);
+		return reboot ? (restart(d, true), 0) : hd_dom_destroy(d);
 	r = hd_store_control(d, reboot ? "reboot" : "poweroff");
 	if (r)
 		hd_log((int)d->domid, "cannot write control/shutdown (%s); the timeout decides",

@@ -231,8 +231,15 @@ int hd_dom_create(const struct hd_config *cfg, const char *uuid, bool paused,
 		free(d);
 		return r;
 	}
-	if (!paused && (h = hd_hv()) != NULL)
-		hv_result(hvctl_info(h, domid, &d->info)); /* now running */
+	if (!paused && (h = hd_hv()) != NULL) {
+		struct hvctl_dominfo now;
+
+		/* now running; a guest that already ended is left to the
+		 * monitor (it waits for changes after d->info's generation and
+		 * would never report that end, whose action then never ran) */
+		if (!hv_result(hvctl_info(h, domid, &now)) && now.state == HVCTL_STATE_RUNNING)
+			d->info = now;
+	}
 	hd_dom_save(d);
 	hd_monitor_start(d);
 	hd_log((int)domid, "created '%s' (%s, %llu MiB, %u vcpus)%s", cfg->name, d->uuid,

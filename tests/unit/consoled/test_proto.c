@@ -128,3 +128,35 @@ Test(cons_proto, client_rejects_hostile_daemon_frames)
 	cr_assert_eq(recv_after(b, frame(b, CONSOLED_STATUS, 8, &gone, 8), out), -ESRCH);
 	cr_assert_eq(recv_after(b, frame(b, CONSOLED_DATA, 10, "abc", 3), out), 0, "incomplete");
 }
+
+/* The final status is not lost to a caller that stopped reading at some
+ * output: every later call returns it again; a close without a status
+ * reads as -EPIPE every time. */
+Test(cons_proto, client_keeps_the_final_status)
+{
+	static char out[CONSOLED_MAX_PAYLOAD];
+	struct consoled_status gone = { -ESRCH, 0 };
+	struct cons_conn c = { .fd = -1 };
+	uint8_t b[64];
+	size_t n;
+	int sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	c.fd = sv[0];
+	n = frame(b, CONSOLED_DATA, 3, "bye", 3);
+	n += frame(b + n, CONSOLED_STATUS, 8, &gone, 8);
+	cr_assert_eq(write(sv[1], b, n), (ssize_t)n);
+	close(sv[1]);
+	cr_assert_eq(cons_recv(&c, out, sizeof(out)), 3);
+	cr_assert_eq(memcmp(out, "bye", 3), 0);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(cons_recv(&c, out, sizeof(out)), -ESRCH, "call %d", i);
+	cons_close(&c);
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	c = (struct cons_conn){ .fd = sv[0] };
+	close(sv[1]);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(cons_recv(&c, out, sizeof(out)), -EPIPE, "call %d", i);
+	cons_close(&c);
+}
