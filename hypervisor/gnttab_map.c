@@ -31,7 +31,9 @@ void gnttab_maptab_init(struct gnttab_maptab *t, unsigned max)
 	t->used = 0;
 }
 
-/* The granter (a reference unless it is self), or NULL. */
+/* The granter (a reference unless it is self), or NULL. A granter that
+ * shut down still counts until it is destroyed, as in Xen: backends
+ * finish its last requests (SPEC.md §14.6). */
 static struct hv_domain *granter_get(struct hv_domain *self, domid_t dom)
 {
 	if (self && dom == self->id)

@@ -154,6 +154,9 @@ struct hv_domain {
 	int shutdown_code;          /* [L] SCHEDOP_shutdown_code, -1 if none */
 	char fault[512];            /* [L] reason once state == FAULT/ERROR */
 	atomic_bool dying;          /* [A] vCPUs must leave KVM_RUN and stop */
+	atomic_bool destroyed;      /* [A] destroy was asked: no new references
+	                             * (hv_registry.c); a domain that only ended
+	                             * keeps memory, grants and ports until then */
 	int done_fd;                /* [I] eventfd, written when the last vCPU stops */
 
 	uint64_t time_base_ns;      /* [I] host CLOCK_MONOTONIC at creation (hv_time.h) */

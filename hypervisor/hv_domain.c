@@ -83,6 +83,8 @@ static bool set_state(struct hv_domain *d, enum hv_dom_state state, const char *
 	if (first) {
 		d->state = state;
 		snprintf(d->fault, sizeof(d->fault), "%s", why);
+		/* Only the vCPUs stop: memory, grants and ports stay usable by
+		 * others until hv_domain_destroy (SPEC.md §14.6). */
 		atomic_store(&d->dying, true);
 		pthread_cond_broadcast(&d->cond);
 		/* Lock order: dom->lock, then a vCPU's wait_lock. */
@@ -151,6 +153,10 @@ void hv_domain_destroy(struct hv_domain *d, const char *why)
 	bool first;
 
 	pthread_mutex_lock(&d->lock);
+	/* Also for a domain that already ended (its state stays, for the
+	 * exit status): from now on nobody takes a new reference to it, so
+	 * grant maps and copies of it fail (hv_registry.c). */
+	atomic_store(&d->destroyed, true);
 	first = set_state(d, HV_DOM_DESTROYED, why);
 	pthread_mutex_unlock(&d->lock);
 	if (first)

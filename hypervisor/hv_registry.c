@@ -54,7 +54,9 @@ struct hv_domain *hv_domain_get(domid_t id)
 	if (id == 0 || id > HV_MAX_DOMID)
 		return NULL;
 	pthread_mutex_lock(&reg_lock);
-	if (domains[id] && !atomic_load(&domains[id]->dying)) {
+	/* destroyed, not dying: a domain that shut down or faulted stays
+	 * reachable for its peers (grants, ports) until it is destroyed. */
+	if (domains[id] && !atomic_load(&domains[id]->destroyed)) {
 		d = domains[id];
 		d->refs++;
 	}

@@ -20,7 +20,9 @@ domid_t hv_registry_free_id(void);
 /* Unregisters d (new lookups fail) and waits until every reference taken
  * with hv_domain_get() has been put back; then d may be freed. */
 void hv_registry_remove(struct hv_domain *d);
-/* A reference to domain id, or NULL if there is none or it is dying. */
+/* A reference to domain id, or NULL if there is none or it is being
+ * destroyed. A domain that ended (shutdown, fault) is still found: its
+ * memory, grants and ports stay until the toolstack destroys it. */
 struct hv_domain *hv_domain_get(domid_t id);
 void hv_domain_put(struct hv_domain *d);
 

@@ -5,8 +5,11 @@
  * domains in one daemon (grant-pair): a page granted, mapped, read and
  * written back, revoking refused while mapped and accepted after; the
  * granter dying while mapped; and what a domain cannot reach without a
- * grant (isolation). */
+ * grant (isolation). Dom0 over the control socket: map, copy, unmap; and
+ * a granter that powered off, whose grants dom0 still uses until it is
+ * destroyed. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +411,101 @@ Test(grant_pair, dom0_maps_copies_and_unmaps)
 	close(nfd);
 	close(kfd);
 	hvctl_destroy(h, gid);
+	cr_assert(dfx_alive());
+	hvctl_close(h);
+}
+
+/* The granter powers off ("die") with dom0's mappings in place. As in Xen
+ * its memory and grants stay until it is destroyed, so dom0 still maps and
+ * copies them (a backend finishing a guest's last requests); after the
+ * destroy the domain is gone (bad_domain), and a mapping held across it
+ * still shows the granter's last page and unmaps cleanly (SPEC.md §14.6). */
+Test(grant_pair, dom0_uses_grants_of_a_shut_down_domain_until_destroy)
+{
+	struct hvctl *h = dfx_connect();
+	uint32_t gid = dfx_free_id(h, 0), bport, refs[2], ro_handle;
+	unsigned rw, ro, gport;
+	unsigned long gfn;
+	struct hvctl_gnt_pages held, late;
+	struct hvctl_gnt_mapping m[1];
+	struct hvctl_gnt_seg segs[2];
+	struct hvctl_dominfo info;
+	struct hvctl_memory layout;
+	uint8_t in[4] = { 'L', 'A', 'T', 'E' }, out[16], *p;
+	int32_t st[2];
+	int nfd, kfd, fd;
+	char args[96], *o;
+
+	harness_require_kvm();
+	start_granter(h, gid, 0, " die", args, sizeof(args));
+	cr_assert_eq(sscanf(args, "rw=%u ro=%u port=%u gfn=%lu", &rw, &ro, &gport, &gfn), 4);
+	cr_assert_eq(hvctl_bind_evtchn(h, gid, gport, &bport, &nfd, &kfd), 0);
+
+	/* Held across the poweroff and the destroy: both grants (the granter
+	 * checks they are in use) and the reply it looks for. */
+	refs[0] = rw;
+	cr_assert_eq(hvctl_gnt_map_pages(h, gid, refs, 1, false, &held), 0);
+	cr_assert_eq(held.status[0], 0);
+	p = held.page[0];
+	p[0] = 'R';
+	p[4095] = 'Z';
+	refs[0] = ro;
+	cr_assert_eq(hvctl_gnt_map(h, gid, refs, 1, true, m), 0);
+	cr_assert_eq(m[0].status, 0);
+	ro_handle = m[0].handle;
+	kick(kfd); /* the granter checks, writes 'D' at byte 1 and powers off */
+	o = assert_poweroff(h, gid);
+	harness_assert_checks(o, granter_rows, 8); /* up to gp.other_unused */
+	cr_assert(harness_has_line(o, "GNT DYING"), "%s", o);
+	free(o);
+
+	/* Shut down, not destroyed: a new map and copies both ways work. */
+	refs[0] = rw;
+	cr_assert_eq(hvctl_gnt_map_pages(h, gid, refs, 1, false, &late), 0);
+	cr_assert_eq(late.status[0], 0, "map after the poweroff: status %d", late.status[0]);
+	p = late.page[0];
+	cr_assert(p[0] == 'R' && p[1] == 'D' && p[2] == (uint8_t)(2 ^ 0xA5) && p[4095] == 'Z',
+		  "the granter's last page: %02x %02x %02x %02x", p[0], p[1], p[2], p[4095]);
+	segs[0] = (struct hvctl_gnt_seg){ rw, 0, 16, 0, 0 };
+	segs[1] = (struct hvctl_gnt_seg){ rw, 100, 4, HVCTL_GNT_TO_GUEST, 0 };
+	cr_assert_eq(hvctl_gnt_copy(h, gid, segs, 2, in, out, st), 0);
+	cr_assert_eq(st[0], 0, "copy from a shut-down granter: %d", st[0]);
+	cr_assert_eq(st[1], 0, "copy into a shut-down granter: %d", st[1]);
+	cr_assert(out[0] == 'R' && out[1] == 'D');
+	for (int i = 2; i < 16; i++)
+		cr_assert_eq(out[i], (uint8_t)(i ^ 0xA5));
+	cr_assert_eq(memcmp(p + 100, in, 4), 0, "the copy reached the page");
+	cr_assert_eq(hvctl_gnt_unmap_pages(h, &late), 0);
+	/* A send to it is accepted and dropped: the vCPUs stay stopped. */
+	kick(kfd);
+	cr_assert_eq(hvctl_info(h, gid, &info), 0);
+	cr_assert_eq(info.state, HVCTL_STATE_SHUTDOWN);
+
+	/* Destroyed: gone for every new use. */
+	cr_assert_eq(hvctl_destroy(h, gid), 0);
+	refs[0] = rw;
+	cr_assert_eq(hvctl_gnt_map(h, gid, refs, 1, true, m), 0);
+	cr_assert_eq(m[0].status, -2, "map after destroy: GNTST_bad_domain, got %d", m[0].status);
+	segs[0] = (struct hvctl_gnt_seg){ rw, 0, 16, 0, 0 };
+	cr_assert_eq(hvctl_gnt_copy(h, gid, segs, 1, NULL, out, st), 0);
+	cr_assert_eq(st[0], -2, "copy after destroy: GNTST_bad_domain, got %d", st[0]);
+	cr_assert_eq(hvctl_get_memfd(h, gid, &layout, &fd), -ESRCH);
+
+	/* The mapping held across the destroy: still the granter's last page
+	 * (dom0's memfd mapping keeps it alive) and still writable (a fault
+	 * would end this test); its handles unmap once. */
+	p = held.page[0];
+	cr_assert(p[1] == 'D' && p[100] == 'L', "%02x %02x", p[1], p[100]);
+	p[0] = 'X';
+	refs[0] = held.handle[0];
+	refs[1] = ro_handle;
+	cr_assert_eq(hvctl_gnt_unmap(h, refs, 2, st), 0);
+	cr_assert(st[0] == 0 && st[1] == 0, "unmap after destroy: %d %d", st[0], st[1]);
+	cr_assert_eq(hvctl_gnt_unmap(h, refs, 1, st), 0);
+	cr_assert_eq(st[0], -4, "double unmap");
+	munmap(held.base, held.size);
+	close(nfd);
+	close(kfd);
 	cr_assert(dfx_alive());
 	hvctl_close(h);
 }
