@@ -57,7 +57,7 @@ static const char *map_refused(int st)
 {
 	switch (st) {
 	case GNTST_bad_domain:
-		return "grant not mappable: domain gone or dying";
+		return "grant not mappable: domain destroyed";
 	case GNTST_bad_gntref:
 		return "grant not mappable: bad or revoked ref";
 	case GNTST_permission_denied:
