@@ -48,8 +48,12 @@ $(BIN)/bench/ring_stream: $(OBJ)/host/tests/bench/ring_stream.o $(OBJ)/host/test
 
 ALL_BENCH_PROGS += $(BIN)/bench/ring_stream
 
+# The toolstack's steps the three guest benchmarks share.
+GUEST_BENCH_OBJ := $(OBJ)/host/tests/bench/guest_bench.o
+$(GUEST_BENCH_OBJ): HOST_CFLAGS += -Ihypervisor -Itoolstack/xsclient
+
 # Xenstore from a guest: nido's READ round trip over its ring (xs_guest_read).
-$(BIN)/bench/xs_guest_bench: $(OBJ)/host/tests/bench/xs_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(BIN)/bench/xs_guest_bench: $(OBJ)/host/tests/bench/xs_guest_bench.o $(GUEST_BENCH_OBJ) $(XSCLIENT_LIB) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
@@ -59,7 +63,7 @@ ALL_BENCH_PROGS += $(BIN)/bench/xs_guest_bench
 
 # Block: nido's blk-bench through hospes-blkback (blk_seq_*, blk_rand*_4k,
 # blk_backend_cpu); the baseline is fio on the same image file.
-$(BIN)/bench/blk_guest_bench: $(OBJ)/host/tests/bench/blk_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(BIN)/bench/blk_guest_bench: $(OBJ)/host/tests/bench/blk_guest_bench.o $(GUEST_BENCH_OBJ) $(XSCLIENT_LIB) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
@@ -69,7 +73,7 @@ ALL_BENCH_PROGS += $(BIN)/bench/blk_guest_bench
 
 # Network: nido behind hospes-netback in a network namespace (net_ping_rtt);
 # the baseline is a veth pair between two namespaces.
-$(BIN)/bench/net_guest_bench: $(OBJ)/host/tests/bench/net_guest_bench.o $(XSCLIENT_LIB) $(HVCTL_LIB)
+$(BIN)/bench/net_guest_bench: $(OBJ)/host/tests/bench/net_guest_bench.o $(GUEST_BENCH_OBJ) $(XSCLIENT_LIB) $(HVCTL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)

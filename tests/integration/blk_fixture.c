@@ -43,14 +43,9 @@ int bfx_blkback_log_wait(const char *text, int ms)
 void bfx_blkback_start(void)
 {
 	char sock[128];
-	int ready_before;
-	char *l = bfx_blkback_log();
-
 	/* Count "ready" lines so a restart waits for its own. */
-	ready_before = 0;
-	for (char *p = l; (p = strstr(p, "blkback: ready")); p++)
-		ready_before++;
-	free(l);
+	int ready_before = harness_file_count(logpath, "blkback: ready");
+
 	snprintf(sock, sizeof(sock), "%s/blkback.sock", dir);
 	pid = fork();
 	cr_assert_geq(pid, 0);
@@ -63,20 +58,7 @@ void bfx_blkback_start(void)
 		      (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 250; i++) {
-		int n = 0;
-
-		l = bfx_blkback_log();
-		for (char *p = l; (p = strstr(p, "blkback: ready")); p++)
-			n++;
-		free(l);
-		if (n > ready_before)
-			return;
-		cr_assert_eq(waitpid(pid, NULL, WNOHANG), 0, "hospes-blkback died:\n%s",
-			     bfx_blkback_log());
-		usleep(20000);
-	}
-	cr_assert_fail("hospes-blkback did not start:\n%s", bfx_blkback_log());
+	harness_wait_ready(pid, logpath, "blkback: ready", ready_before, "hospes-blkback");
 }
 
 int bfx_blkback_stop(void)
@@ -164,19 +146,10 @@ const char *bfx_image(const char *name, uint64_t bytes)
 
 long long bfx_stat(uint32_t domid, unsigned devid, const char *key)
 {
-	char path[256], *s, *p;
-	size_t kl = strlen(key);
-	long long v = -1;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/vbd-%u-%u.stats", dir, domid, devid);
-	s = harness_read_file(path);
-	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, kl) && p[kl] == ' ') {
-			v = strtoll(p + kl + 1, NULL, 10);
-			break;
-		}
-	free(s);
-	return v;
+	return harness_stats_value(path, key);
 }
 
 void bfx_wait_shutdown(struct hvctl *h, uint32_t domid, uint32_t ms)

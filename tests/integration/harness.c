@@ -299,3 +299,49 @@ int harness_stop_child(int pid, int ms)
 	waitpid(pid, NULL, 0);
 	return -1;
 }
+
+int harness_count(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = text; p && (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+int harness_file_count(const char *path, const char *what)
+{
+	char *text = harness_read_file(path);
+	int n = harness_count(text, what);
+
+	free(text);
+	return n;
+}
+
+void harness_wait_ready(int pid, const char *log_path, const char *ready, int before,
+			const char *name)
+{
+	for (int i = 0; i < 250; i++) {
+		if (harness_file_count(log_path, ready) > before)
+			return;
+		cr_assert_eq(waitpid(pid, NULL, WNOHANG), 0, "%s died:\n%s", name,
+			     harness_read_file(log_path));
+		usleep(20000);
+	}
+	cr_assert_fail("%s did not start:\n%s", name, harness_read_file(log_path));
+}
+
+long long harness_stats_value(const char *path, const char *key)
+{
+	char *s = harness_read_file(path), *p;
+	size_t kl = strlen(key);
+	long long v = -1;
+
+	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, kl) && p[kl] == ' ') {
+			v = strtoll(p + kl + 1, NULL, 10);
+			break;
+		}
+	free(s);
+	return v;
+}

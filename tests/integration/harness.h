@@ -60,6 +60,18 @@ char *harness_read_file(const char *path);
  * code (128 + signal if killed by one), or -1 if it had to be killed. */
 int harness_stop_child(int pid, int ms);
 
+/* How many times what occurs in text (NULL text: 0). */
+int harness_count(const char *text, const char *what);
+/* The same in the file at path. */
+int harness_file_count(const char *path, const char *what);
+/* For a service child pid logging to log_path: polls (5 s at most) until
+ * the log holds more than before lines with ready; fails the test, with
+ * the log, if the child dies or does not get there (name for messages). */
+void harness_wait_ready(int pid, const char *log_path, const char *ready, int before,
+			const char *name);
+/* The number of the line "<key> <number>" in a stats file, -1 if none. */
+long long harness_stats_value(const char *path, const char *key);
+
 /* Builds a file under a private temp dir and returns its path. */
 const char *harness_temp_file(const char *name, const void *data, size_t len);
 

@@ -374,3 +374,93 @@ json_object *hdfx_nido_cfg(const char *name, const char *cmdline, const char *ex
 	json_object_object_add(p, "config", cfg);
 	return p;
 }
+
+char *hdfx_store_read(const char *path)
+{
+	json_object *p = json_object_new_object(), *rep, *res, *v;
+	char *out = NULL;
+
+	json_object_object_add(p, "path", json_object_new_string(path));
+	rep = hdfx_call("store.read", p);
+	if (json_object_object_get_ex(rep, "result", &res) &&
+	    json_object_object_get_ex(res, "value", &v))
+		out = strdup(json_object_get_string(v));
+	json_object_put(rep);
+	return out;
+}
+
+int hdfx_wait_gone(const char *path, int ms)
+{
+	for (int t = 0; t <= ms; t += 50) {
+		char *v = hdfx_store_read(path);
+
+		free(v);
+		if (!v)
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+unsigned hdfx_domid(const char *name)
+{
+	json_object *res = hdfx_ok("domain.info", hdfx_dom(name)), *v;
+	unsigned id;
+
+	cr_assert(json_object_object_get_ex(res, "domid", &v), "%s has no domid", name);
+	id = (unsigned)json_object_get_int(v);
+	json_object_put(res);
+	return id;
+}
+
+pid_t hdfx_wait_new_pid(const char *which, pid_t old, int ms)
+{
+	for (int t = 0; t <= ms; t += 50) {
+		pid_t now = hdfx_service_pid(which);
+
+		if (now > 0 && now != old)
+			return now;
+		usleep(50000);
+	}
+	return 0;
+}
+
+struct hdfx_run hdfx_console_with(const char *ref, const char *input)
+{
+	const char *in = hdfx_file("console.in", input);
+	int saved = dup(0), fd = open(in, O_RDONLY);
+	struct hdfx_run r;
+
+	cr_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 0);
+	close(fd);
+	r = hdfx_cli((const char *[]){ "console", ref, NULL });
+	dup2(saved, 0);
+	close(saved);
+	return r;
+}
+
+void hdfx_expect_service_restart(const char *which)
+{
+	pid_t old = hdfx_service_pid(which), now;
+	json_object *res, *svc, *s;
+	char name[64];
+
+	snprintf(name, sizeof(name), "hospes-%s", which);
+	cr_assert_gt(old, 0, "hospesd did not start %s:\n%s", name, hdfx_log());
+	res = hdfx_ok("host.status", NULL);
+	cr_assert(json_object_object_get_ex(res, "services", &svc));
+	cr_assert(json_object_object_get_ex(svc, name, &s), "%s", json_object_to_json_string(res));
+	json_object_put(res);
+	cr_assert_eq(kill(old, SIGKILL), 0);
+	now = hdfx_wait_new_pid(which, old, 10000);
+	cr_assert(now > 0 && now != old, "%s not restarted:\n%s", name, hdfx_log());
+}
+
+void hdfx_stop_clean(void)
+{
+	int code = hdfx_stop();
+
+	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
+	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
+}

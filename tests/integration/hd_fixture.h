@@ -24,6 +24,9 @@ void hdfx_kill_group_restart(bool group);
 /* SIGTERM; hospesd's exit code (-2 if it had to be killed, -3 if none was
  * running); also kills leftover services; removes the dir. */
 int hdfx_stop(void);
+/* hdfx_stop, expecting a clean end: exit code 0 (or no hospesd running)
+ * and no service left behind. */
+void hdfx_stop_clean(void);
 /* Services hdfx_stop found still running (and killed). */
 extern int hdfx_leftovers;
 const char *hdfx_socket(void);
@@ -59,6 +62,23 @@ const char *hdfx_file(const char *name, const char *text);
 const char *hdfx_state(const char *name);
 /* Polls until hdfx_state(name) equals state (NULL: gone); 1 if so within ms. */
 int hdfx_wait_state(const char *name, const char *state, int ms);
+/* store.read of path through hospesd; the value (malloc'd), NULL if the
+ * node does not exist. */
+char *hdfx_store_read(const char *path);
+/* Polls until path is gone from the store (or was never there); 1 if so
+ * within ms. */
+int hdfx_wait_gone(const char *path, int ms);
+/* The domain's id from domain.info (asserts it has one). */
+unsigned hdfx_domid(const char *name);
+/* Polls the pid file of service which until it names a pid other than old;
+ * that pid, or 0 if none came within ms. */
+pid_t hdfx_wait_new_pid(const char *which, pid_t old, int ms);
+/* Asserts that hospesd started service which ("blkback") and lists it as
+ * hospes-<which> in host.status, SIGKILLs it and asserts that hospesd
+ * starts it again within 10 s. */
+void hdfx_expect_service_restart(const char *which);
+/* `hospes console REF` with stdin from a file holding input. */
+struct hdfx_run hdfx_console_with(const char *ref, const char *input);
 /* A nido config (JSON) named name with the given cmdline and extra
  * members (",\"on_poweroff\":\"preserve\"" or ""). */
 json_object *hdfx_nido_cfg(const char *name, const char *cmdline, const char *extra);

@@ -30,15 +30,6 @@ int nfx_sh(const char *fmt, ...)
 	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
 }
 
-int nfx_count(const char *text, const char *what)
-{
-	int n = 0;
-
-	for (const char *p = text; p && (p = strstr(p, what)); p++)
-		n++;
-	return n;
-}
-
 /* ---- the namespace and the temp dir ------------------------------------ */
 
 void nfx_ns_create(void)
@@ -107,11 +98,7 @@ char *nfx_netback_log(void)
 
 int nfx_netback_log_count(const char *what)
 {
-	char *l = nfx_netback_log();
-	int n = nfx_count(l, what);
-
-	free(l);
-	return n;
+	return harness_file_count(logpath, what);
 }
 
 void nfx_netback_start(const char *hv_socket, const char *xs_socket, int ctl)
@@ -129,14 +116,7 @@ void nfx_netback_start(const char *hv_socket, const char *xs_socket, int ctl)
 		       ctl ? "--socket" : (char *)NULL, ctl_socket, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 250; i++) {
-		if (nfx_netback_log_count("netback: ready") > before)
-			return;
-		cr_assert_eq(waitpid(nb_pid, NULL, WNOHANG), 0, "hospes-netback died:\n%s",
-			     nfx_netback_log());
-		usleep(20000);
-	}
-	cr_assert_fail("hospes-netback did not start:\n%s", nfx_netback_log());
+	harness_wait_ready(nb_pid, logpath, "netback: ready", before, "hospes-netback");
 }
 
 int nfx_netback_stop(void)
@@ -161,27 +141,12 @@ pid_t nfx_netback_pid(void)
 
 /* ---- what netback made -------------------------------------------------- */
 
-long long nfx_stats_file_value(const char *path, const char *key)
-{
-	char *s = harness_read_file(path), *p;
-	size_t kl = strlen(key);
-	long long v = -1;
-
-	for (p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, kl) && p[kl] == ' ') {
-			v = strtoll(p + kl + 1, NULL, 10);
-			break;
-		}
-	free(s);
-	return v;
-}
-
 long long nfx_stat(uint32_t domid, unsigned devid, const char *key)
 {
 	char path[200];
 
 	snprintf(path, sizeof(path), "%s/vif-%u-%u.stats", dir, domid, devid);
-	return nfx_stats_file_value(path, key);
+	return harness_stats_value(path, key);
 }
 
 int nfx_tap_up(uint32_t domid)

@@ -14,8 +14,6 @@ struct xsc;
 /* A shell command (printf format) through system(): its exit status, -1
  * if it did not exit. */
 int nfx_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* How often what occurs in text (NULL: 0). */
-int nfx_count(const char *text, const char *what);
 
 /* Creates the namespace hsp<pid> with lo up (asserted). */
 void nfx_ns_create(void);
@@ -65,8 +63,6 @@ uint32_t nfx_domain(struct hvctl *h, const char *guest, uint64_t mem, const char
 /* A counter from netback's <dir>/vif-<domid>-<devid>.stats; -1 if
  * absent. */
 long long nfx_stat(uint32_t domid, unsigned devid, const char *key);
-/* A counter from any "key value" stats file; -1 if absent. */
-long long nfx_stats_file_value(const char *path, const char *key);
 
 /* The TAP vif<domid>.0 exists and is up in the namespace. */
 int nfx_tap_up(uint32_t domid);

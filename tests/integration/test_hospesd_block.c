@@ -30,15 +30,7 @@ static void setup(void)
 	hdfx_start();
 }
 
-static void teardown(void)
-{
-	int code = hdfx_stop();
-
-	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
-	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
-}
-
-TestSuite(hospesd_block, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(hospesd_block, .init = setup, .fini = hdfx_stop_clean, .timeout = 120);
 
 /* A zeroed raw image of mib MiB in the temp dir. */
 static const char *image(const char *name, int mib)
@@ -72,80 +64,27 @@ static unsigned bad_sectors(const char *path, uint64_t seed, uint64_t start, uin
 /* store.read through hospesd; NULL if the node does not exist. */
 static char *store_read(const char *fmt, unsigned domid, long devid, const char *key)
 {
-	json_object *p = json_object_new_object(), *rep, *res, *v;
-	char path[192], *out = NULL;
+	char path[192];
 
 	snprintf(path, sizeof(path), fmt, domid, devid, key);
-	json_object_object_add(p, "path", json_object_new_string(path));
-	rep = hdfx_call("store.read", p);
-	if (json_object_object_get_ex(rep, "result", &res) &&
-	    json_object_object_get_ex(res, "value", &v))
-		out = strdup(json_object_get_string(v));
-	json_object_put(rep);
-	return out;
+	return hdfx_store_read(path);
 }
 
 #define BE "/local/domain/0/backend/vbd/%u/%ld%s"
 #define FE "/local/domain/%u/device/vbd/%ld%s"
 
-static unsigned domid_of(const char *name)
-{
-	json_object *res = hdfx_ok("domain.info", hdfx_dom(name)), *v;
-	unsigned id;
-
-	cr_assert(json_object_object_get_ex(res, "domid", &v));
-	id = (unsigned)json_object_get_int(v);
-	json_object_put(res);
-	return id;
-}
-
 /* 1 once the node is gone (or was never there) within ms. */
 static int wait_gone(const char *fmt, unsigned domid, long devid, int ms)
 {
-	for (int t = 0; t <= ms; t += 50) {
-		char *v = store_read(fmt, domid, devid, "");
+	char path[192];
 
-		free(v);
-		if (!v)
-			return 1;
-		usleep(50000);
-	}
-	return 0;
-}
-
-/* `hospes console REF` fed with input; its output. */
-static struct hdfx_run console_with(const char *ref, const char *input)
-{
-	const char *in = hdfx_file("console.in", input);
-	int saved = dup(0), fd = open(in, O_RDONLY);
-	struct hdfx_run r;
-
-	cr_assert(saved >= 0 && fd >= 0);
-	dup2(fd, 0);
-	close(fd);
-	r = hdfx_cli((const char *[]){ "console", ref, NULL });
-	dup2(saved, 0);
-	close(saved);
-	return r;
+	snprintf(path, sizeof(path), fmt, domid, devid, "");
+	return hdfx_wait_gone(path, ms);
 }
 
 Test(hospesd_block, blkback_supervised)
 {
-	pid_t old = hdfx_service_pid("blkback"), now = 0;
-	json_object *res, *svc, *s;
-
-	cr_assert_gt(old, 0, "hospesd did not start hospes-blkback:\n%s", hdfx_log());
-	res = hdfx_ok("host.status", NULL);
-	cr_assert(json_object_object_get_ex(res, "services", &svc));
-	cr_assert(json_object_object_get_ex(svc, "hospes-blkback", &s), "%s",
-		  json_object_to_json_string(res));
-	json_object_put(res);
-	cr_assert_eq(kill(old, SIGKILL), 0);
-	for (int i = 0; i < 100 && (now <= 0 || now == old); i++) {
-		usleep(100000);
-		now = hdfx_service_pid("blkback");
-	}
-	cr_assert(now > 0 && now != old, "hospes-blkback not restarted:\n%s", hdfx_log());
+	hdfx_expect_service_restart("blkback");
 }
 
 Test(hospesd_block, disk_from_config_written_and_removed)
@@ -160,7 +99,7 @@ Test(hospesd_block, disk_from_config_written_and_removed)
 		 ",\"on_poweroff\":\"preserve\",\"disk\":[\"format=raw, vdev=xvda, access=rw, "
 		 "target=%s\"]", img);
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("d1", "", extra)));
-	id = domid_of("d1");
+	id = hdfx_domid("d1");
 	/* Xen's number for xvda: 202 << 8 */
 	v = store_read(BE, id, 51712, "/params");
 	cr_assert(v && !strcmp(v, img), "params %s", v ? v : "(none)");
@@ -171,7 +110,7 @@ Test(hospesd_block, disk_from_config_written_and_removed)
 	v = store_read(BE, id, 51712, "/mode");
 	cr_assert(v && !strcmp(v, "w"));
 	free(v);
-	r = console_with("d1", "blk-write 5 0 64\rblk-verify 5 0 64\rpoweroff\r");
+	r = hdfx_console_with("d1", "blk-write 5 0 64\rblk-verify 5 0 64\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(strstr(r.out, "blk-write: seed=5 start=0 count=64 ok"), "%s", r.out);
 	cr_assert(strstr(r.out, "bad=0"), "%s", r.out);
@@ -210,7 +149,7 @@ Test(hospesd_block, attach_detach_running)
 
 	json_object_put(hdfx_ok("domain.create",
 				hdfx_nido_cfg("h1", "", ",\"on_poweroff\":\"preserve\"")));
-	id = domid_of("h1");
+	id = hdfx_domid("h1");
 	cr_assert(hdfx_wait_state("h1", "running", 10000));
 	snprintf(spec, sizeof(spec), "format=raw, vdev=xvdb, access=rw, target=%s", img);
 	/* attach and detach while it runs: the keys come and go */
@@ -238,7 +177,7 @@ Test(hospesd_block, attach_detach_running)
 			  json_object_to_json_string(rep), hdfx_log());
 		json_object_put(rep);
 	}
-	r = console_with("h1", "blk-info\rblk-write 9 8 32\rpoweroff\r");
+	r = hdfx_console_with("h1", "blk-info\rblk-write 9 8 32\rpoweroff\r");
 	cr_assert(strstr(r.out, "blk-info: sectors=8192"), "%s", r.out);
 	cr_assert(strstr(r.out, "blk-write: seed=9 start=8 count=32 ok"), "%s", r.out);
 	cr_assert_eq(bad_sectors(img, 9, 8, 32), 0, "the pattern is not in the image");
@@ -292,9 +231,9 @@ static unsigned running_with_disk(const char *name, const char *img)
 	snprintf(extra, sizeof(extra),
 		 ",\"disk\":[\"format=raw, vdev=xvdb, access=rw, target=%s\"]", img);
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg(name, "", extra)));
-	id = domid_of(name);
+	id = hdfx_domid(name);
 	cr_assert(hdfx_wait_state(name, "running", 10000));
-	r = console_with(name, "blk-info\r\x1d");
+	r = hdfx_console_with(name, "blk-info\r\x1d");
 	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	cr_assert(wait_be_state(id, XVDB, 4, 30000), "xvdb not connected (state %d):\n%s",
 		  be_state(id, XVDB), hdfx_log());

@@ -34,15 +34,7 @@ static void setup(void)
 	hdfx_start();
 }
 
-static void teardown(void)
-{
-	int code = hdfx_stop();
-
-	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
-	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
-}
-
-TestSuite(hospesd_console, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(hospesd_console, .init = setup, .fini = hdfx_stop_clean, .timeout = 120);
 
 static int64_t info_int(const char *name, const char *key)
 {
@@ -55,35 +47,6 @@ static int64_t info_int(const char *name, const char *key)
 	return x;
 }
 
-/* `hospes console REF` with stdin from a file holding input. */
-static struct hdfx_run console_with(const char *ref, const char *input)
-{
-	const char *in = hdfx_file("console.in", input);
-	int saved = dup(0), fd = open(in, O_RDONLY);
-	struct hdfx_run r;
-
-	cr_assert(saved >= 0 && fd >= 0);
-	dup2(fd, 0);
-	close(fd);
-	r = hdfx_cli((const char *[]){ "console", ref, NULL });
-	dup2(saved, 0);
-	close(saved);
-	return r;
-}
-
-static char *store_read(const char *path)
-{
-	json_object *p = json_object_new_object(), *rep, *res, *v;
-	char *out = NULL;
-
-	json_object_object_add(p, "path", json_object_new_string(path));
-	rep = hdfx_call("store.read", p);
-	if (json_object_object_get_ex(rep, "result", &res) &&
-	    json_object_object_get_ex(res, "value", &v))
-		out = strdup(json_object_get_string(v));
-	json_object_put(rep);
-	return out;
-}
 
 /* 1 once the guest announced control/feature-<what> = 1. */
 static int wait_feature(int domid, const char *what, int ms)
@@ -92,7 +55,7 @@ static int wait_feature(int domid, const char *what, int ms)
 
 	snprintf(path, sizeof(path), "/local/domain/%d/control/feature-%s", domid, what);
 	for (int t = 0; t <= ms; t += 50) {
-		char *v = store_read(path);
+		char *v = hdfx_store_read(path);
 		int ok = v && !strcmp(v, "1");
 
 		free(v);
@@ -113,7 +76,7 @@ Test(hospesd_console, typed_commands_through_a_pipe)
 	struct hdfx_run r;
 
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("con", "", "")));
-	r = console_with("con", "echo hello-through-console\rvcpus\rxs-read name\rpoweroff\r");
+	r = hdfx_console_with("con", "echo hello-through-console\rvcpus\rxs-read name\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "exit %d\nout:\n%s\nerr:\n%s\n%s", r.status, r.out, r.err,
 		     hdfx_log());
 	cr_assert(strstr(r.out, "nido> "), "%s", r.out);
@@ -154,19 +117,14 @@ Test(hospesd_console, method_and_errors)
 
 Test(hospesd_console, survives_consoled_kill)
 {
-	pid_t old = hdfx_service_pid("consoled"), now = 0;
+	pid_t old = hdfx_service_pid("consoled"), now;
 	struct hdfx_run r;
 	json_object *res, *svc, *s, *v;
 
 	cr_assert_gt(old, 0, "hospesd did not start hospes-consoled:\n%s", hdfx_log());
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("cr", "", "")));
 	cr_assert_eq(kill(old, SIGKILL), 0);
-	for (int i = 0; i < 200; i++) {
-		now = hdfx_service_pid("consoled");
-		if (now > 0 && now != old)
-			break;
-		usleep(50000);
-	}
+	now = hdfx_wait_new_pid("consoled", old, 10000);
 	cr_assert(now > 0 && now != old, "hospes-consoled not restarted:\n%s", hdfx_log());
 	res = hdfx_ok("host.status", NULL);
 	cr_assert(json_object_object_get_ex(res, "services", &svc));
@@ -175,7 +133,7 @@ Test(hospesd_console, survives_consoled_kill)
 	cr_assert_geq(json_object_get_int(v), 1);
 	json_object_put(res);
 	/* the running guest's console is served again by the new daemon */
-	r = console_with("cr", "echo after-restart\rpoweroff\r");
+	r = hdfx_console_with("cr", "echo after-restart\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "out:\n%s\nerr:\n%s\n%s", r.out, r.err, hdfx_log());
 	cr_assert(strstr(r.out, "\nafter-restart"), "%s", r.out);
 }
@@ -267,7 +225,7 @@ Test(hospesd_console, consoled_adopted_by_a_new_hospesd)
 	cr_assert(json_object_object_get_ex(s, "pid", &v));
 	cr_assert_eq(json_object_get_int(v), old);
 	json_object_put(res);
-	r = console_with("ad", "echo still-here\rpoweroff\r");
+	r = hdfx_console_with("ad", "echo still-here\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "out:\n%s\nerr:\n%s\n%s", r.out, r.err, hdfx_log());
 	cr_assert(strstr(r.out, "\nstill-here"), "%s", r.out);
 	log = hdfx_log();
@@ -350,10 +308,10 @@ Test(hospesd_console, consoles_after_a_stored_restart)
 	}
 	cr_assert(now > 0 && now != co, "hospes-consoled not restarted:\n%s", hdfx_log());
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("new", "", "")));
-	r = console_with("new", "echo new-domain\rpoweroff\r");
+	r = hdfx_console_with("new", "echo new-domain\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "out:\n%s\nerr:\n%s\n%s", r.out, r.err, hdfx_log());
 	cr_assert(strstr(r.out, "\nnew-domain"), "%s", r.out);
-	r = console_with("old", "echo old-domain\rpoweroff\r");
+	r = hdfx_console_with("old", "echo old-domain\rpoweroff\r");
 	cr_assert_eq(r.status, 0, "out:\n%s\nerr:\n%s\n%s", r.out, r.err, hdfx_log());
 	cr_assert(strstr(r.out, "\nold-domain"), "%s", r.out);
 }

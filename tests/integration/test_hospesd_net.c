@@ -34,10 +34,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int code = hdfx_stop();
-
-	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
-	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
+	hdfx_stop_clean();
 	nfx_ns_remove();
 }
 
@@ -45,44 +42,21 @@ TestSuite(hospesd_net, .init = setup, .fini = teardown, .timeout = 180);
 
 static char *store_read(const char *fmt, unsigned domid, const char *key)
 {
-	json_object *p = json_object_new_object(), *rep, *res, *v;
-	char path[192], *out = NULL;
+	char path[192];
 
 	snprintf(path, sizeof(path), fmt, domid, key);
-	json_object_object_add(p, "path", json_object_new_string(path));
-	rep = hdfx_call("store.read", p);
-	if (json_object_object_get_ex(rep, "result", &res) &&
-	    json_object_object_get_ex(res, "value", &v))
-		out = strdup(json_object_get_string(v));
-	json_object_put(rep);
-	return out;
+	return hdfx_store_read(path);
 }
 
 #define BE "/local/domain/0/backend/vif/%u/0%s"
 #define FE "/local/domain/%u/device/vif/0%s"
 
-static unsigned domid_of(const char *name)
-{
-	json_object *res = hdfx_ok("domain.info", hdfx_dom(name)), *v;
-	unsigned id;
-
-	cr_assert(json_object_object_get_ex(res, "domid", &v));
-	id = (unsigned)json_object_get_int(v);
-	json_object_put(res);
-	return id;
-}
-
 static int wait_gone(const char *fmt, unsigned domid, int ms)
 {
-	for (int t = 0; t <= ms; t += 50) {
-		char *v = store_read(fmt, domid, "");
+	char path[192];
 
-		free(v);
-		if (!v)
-			return 1;
-		usleep(50000);
-	}
-	return 0;
+	snprintf(path, sizeof(path), fmt, domid, "");
+	return hdfx_wait_gone(path, ms);
 }
 
 /* Vif 0's directories and its TAP go (after what: a destroy, a detach). */
@@ -103,21 +77,7 @@ static int tap_up(unsigned dom)
 
 Test(hospesd_net, netback_supervised)
 {
-	pid_t old = hdfx_service_pid("netback"), now = 0;
-	json_object *res, *svc, *s;
-
-	cr_assert_gt(old, 0, "hospesd did not start hospes-netback:\n%s", hdfx_log());
-	res = hdfx_ok("host.status", NULL);
-	cr_assert(json_object_object_get_ex(res, "services", &svc));
-	cr_assert(json_object_object_get_ex(svc, "hospes-netback", &s), "%s",
-		  json_object_to_json_string(res));
-	json_object_put(res);
-	cr_assert_eq(kill(old, SIGKILL), 0);
-	for (int i = 0; i < 100 && (now <= 0 || now == old); i++) {
-		usleep(100000);
-		now = hdfx_service_pid("netback");
-	}
-	cr_assert(now > 0 && now != old, "hospes-netback not restarted:\n%s", hdfx_log());
+	hdfx_expect_service_restart("netback");
 }
 
 /* The spec's mac; the guest answers ping; counters; destroy removes the
@@ -133,7 +93,7 @@ Test(hospesd_net, vif_from_config_ping_stats_destroy)
 	    "domain.create",
 	    hdfx_nido_cfg("n1", "script=net-up 10.201.5.2/24; net-serve 60; poweroff",
 			  ",\"vif\":[\"mac=00:16:3e:12:34:56\"]")));
-	id = domid_of("n1");
+	id = hdfx_domid("n1");
 	v = store_read(BE, id, "/mac");
 	cr_assert(v && !strcmp(v, "00:16:3e:12:34:56"), "mac %s", v ? v : "(none)");
 	free(v);
@@ -185,7 +145,7 @@ Test(hospesd_net, generated_mac_and_bridge)
 	cr_assert_eq(nfx_sh("ip link add hspbr0 type bridge && ip link set hspbr0 up"), 0);
 	json_object_put(hdfx_ok("domain.create",
 				hdfx_nido_cfg("n2", "", ",\"vif\":[\"bridge=hspbr0\"]")));
-	id = domid_of("n2");
+	id = hdfx_domid("n2");
 	b = store_read(BE, id, "/mac");
 	f = store_read(FE, id, "/mac");
 	cr_assert(b && f && !strcmp(b, f), "%s / %s", b ? b : "-", f ? f : "-");
@@ -213,7 +173,7 @@ Test(hospesd_net, attach_detach)
 	char *s;
 
 	json_object_put(hdfx_ok("domain.create", hdfx_nido_cfg("n3", "", "")));
-	id = domid_of("n3");
+	id = hdfx_domid("n3");
 	p = hdfx_dom("n3");
 	json_object_object_add(p, "spec", json_object_new_string("mac=00:16:3e:aa:00:01"));
 	res = hdfx_ok("domain.network_attach", p);

@@ -27,13 +27,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int code;
-
 	if (stopped_pid > 0) /* a failed test must not leave a service stopped */
 		kill(stopped_pid, SIGCONT);
-	code = hdfx_stop();
-	cr_expect(code == 0 || code == -3, "hospesd exit code %d", code);
-	cr_expect_eq(hdfx_leftovers, 0, "services left running after SIGTERM");
+	hdfx_stop_clean();
 }
 
 TestSuite(hospesd_robust, .init = setup, .fini = teardown, .timeout = 120);

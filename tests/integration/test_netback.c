@@ -465,9 +465,9 @@ Test(netback, hostile_frontend)
 		cr_assert(strstr(con, want[i]), "no '%s' in:\n%s\nnetback:\n%s", want[i], con,
 			  nfx_netback_log());
 	/* Each slot answered: 2 of chain_ok, 2 of chain_bad, 19 of chain_19. */
-	cr_assert_eq(nfx_count(con, "CHECK chain_ok 0"), 2, "%s", con);
-	cr_assert_eq(nfx_count(con, "CHECK chain_bad -1"), 2, "%s", con);
-	cr_assert_eq(nfx_count(con, "CHECK chain_19 -1"), 19, "%s", con);
+	cr_assert_eq(harness_count(con, "CHECK chain_ok 0"), 2, "%s", con);
+	cr_assert_eq(harness_count(con, "CHECK chain_bad -1"), 2, "%s", con);
+	cr_assert_eq(harness_count(con, "CHECK chain_19 -1"), 19, "%s", con);
 	free(con);
 	v = be_read(dom, "error");
 	cr_assert(v && strstr(v, "overflow"), "error key: %s", v ? v : "(none)");

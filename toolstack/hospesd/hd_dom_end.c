@@ -117,7 +117,11 @@ int hd_dom_arm_shutdown(struct hd_dom *d)
 		return -ENOMEM;
 	uv_timer_init(hd.loop, d->shutdown_timer);
 	d->shutdown_timer->data = d;
+	/* The loop's clock is stale while hospesd starts (services, records)
+	 * before uv_run: counted from it, a reattached fallback would fire
+	 * early. Rounded up, it never fires before the deadline. */
+	uv_update_time(hd.loop);
 	uv_timer_start(d->shutdown_timer, on_shutdown_timeout,
-		       left > 0 ? (uint64_t)(left * 1000) : 0, 0);
+		       left > 0 ? (uint64_t)(left * 1000) + 1 : 0, 0);
 	return 0;
 }

@@ -136,6 +136,9 @@ static void restore_one(const char *path)
 	d->ended = d->preserved;
 	if (json_object_object_get_ex(o, "restarts", &v))
 		d->restarts = (unsigned)json_object_get_int(v);
+	/* absent from older records: 0 */
+	if (json_object_object_get_ex(o, "fast_restarts", &v) && json_object_get_int(v) > 0)
+		d->fast_restarts = (unsigned)json_object_get_int(v);
 	if (json_object_object_get_ex(o, "pending_shutdown", &v) &&
 	    json_object_get_int(v) >= 1 && json_object_get_int(v) <= 2 &&
 	    json_object_object_get_ex(o, "shutdown_deadline", &v)) {

@@ -115,6 +115,8 @@ int hd_dom_save(const struct hd_dom *d)
 	json_object_object_add(o, "mem_target", json_object_new_int64((int64_t)d->mem_target));
 	json_object_object_add(o, "preserved", json_object_new_boolean(d->preserved));
 	json_object_object_add(o, "restarts", json_object_new_int((int)d->restarts));
+	/* the restart loop's count goes on where it was after hospesd's restart */
+	json_object_object_add(o, "fast_restarts", json_object_new_int((int)d->fast_restarts));
 	json_object_object_add(o, "pending_shutdown", json_object_new_int(d->pending_shutdown));
 	json_object_object_add(o, "shutdown_deadline", json_object_new_double(d->shutdown_deadline));
 	json_object_object_add(o, "created_at", json_object_new_double(d->created_at));

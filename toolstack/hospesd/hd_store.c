@@ -93,23 +93,43 @@ static int xs_result(int r)
 	return hd_xs_result(r);
 }
 
-static int put(struct xsc *x, const char *dir, const char *key, const char *val,
+/* Where store_domain writes; keep is set for a domain being taken back
+ * whose home is still in the store: a key that exists is left as it is
+ * (a rewrite would undo what happened since, e.g. clear a shutdown request
+ * the guest has not acted on yet, and fire the guest's watches). */
+struct put_to {
+	struct xsc *x;
+	bool keep;
+	unsigned written;
+};
+
+static int put(struct put_to *w, const char *dir, const char *key, const char *val,
 	       const struct xsc_perm *perm, unsigned np)
 {
 	char path[HD_PATH_MAX * 2];
 	int r;
 
 	snprintf(path, sizeof(path), "%s%s%s", dir, key[0] ? "/" : "", key);
-	r = val ? xsc_write_str(x, 0, path, val) : xsc_mkdir(x, 0, path);
+	if (w->keep) {
+		char *old = NULL;
+
+		r = xsc_read(w->x, 0, path, &old, &(size_t){ 0 });
+		free(old);
+		if (r != -ENOENT)
+			return r; /* 0: there, kept */
+	}
+	r = val ? xsc_write_str(w->x, 0, path, val) : xsc_mkdir(w->x, 0, path);
 	if (!r && perm)
-		r = xsc_set_perms(x, 0, path, perm, np);
+		r = xsc_set_perms(w->x, 0, path, perm, np);
+	if (!r)
+		w->written++;
 	return r;
 }
 
 /* console: the primary console's keys as libxl writes them (ring-ref is
  * a frame number), before INTRODUCE: hospes-consoled reads them when it
  * sees @introduceDomain. Owned by dom0, readable by the domain. */
-static int hd_store_console(struct xsc *x, const char *dp, const struct hd_dom *d,
+static int hd_store_console(struct put_to *w, const char *dp, const struct hd_dom *d,
 			    const struct xsc_perm *ro)
 {
 	char num[32];
@@ -117,58 +137,79 @@ static int hd_store_console(struct xsc *x, const char *dp, const struct hd_dom *
 
 	if (!d->info.console_pfn || !d->info.console_port)
 		return 0;
-	r |= put(x, dp, "console", NULL, ro, 2);
+	r |= put(w, dp, "console", NULL, ro, 2);
 	snprintf(num, sizeof(num), "%" PRIu64, (uint64_t)d->info.console_pfn);
-	r |= put(x, dp, "console/ring-ref", num, ro, 2);
+	r |= put(w, dp, "console/ring-ref", num, ro, 2);
 	snprintf(num, sizeof(num), "%u", (unsigned)d->info.console_port);
-	r |= put(x, dp, "console/port", num, ro, 2);
-	r |= put(x, dp, "console/type", "xenconsoled", ro, 2);
-	r |= put(x, dp, "console/limit", "1048576", ro, 2);
-	r |= put(x, dp, "console/output", "pty", ro, 2);
-	r |= put(x, dp, "console/tty", "", ro, 2);
-	r |= put(x, dp, "console/backend-id", "0", ro, 2);
+	r |= put(w, dp, "console/port", num, ro, 2);
+	r |= put(w, dp, "console/type", "xenconsoled", ro, 2);
+	r |= put(w, dp, "console/limit", "1048576", ro, 2);
+	r |= put(w, dp, "console/output", "pty", ro, 2);
+	r |= put(w, dp, "console/tty", "", ro, 2);
+	r |= put(w, dp, "console/backend-id", "0", ro, 2);
 	return r;
 }
 
-int hd_store_domain(struct hd_dom *d)
+/* The request a pending shutdown made (the record keeps it), so that a
+ * control/shutdown written again still asks for it. */
+static const char *shutdown_request(const struct hd_dom *d)
+{
+	return d->pending_shutdown == 2 ? "reboot" : d->pending_shutdown == 1 ? "poweroff" : "";
+}
+
+/* adopt: a domain taken back (hospesd or hospes-stored restarted): if its
+ * home is still there, only missing keys are written. */
+static int store_domain(struct hd_dom *d, bool adopt)
 {
 	struct xsc *x = hd_xs();
 	char dp[64], vm[64], num[32];
 	struct xsc_perm own = { d->domid, XSC_NONE };            /* the domain owns it */
 	struct xsc_perm ro[2] = { { 0, XSC_NONE }, { d->domid, XSC_READ } };
+	struct put_to w = { .x = x };
 	int r = 0;
 
 	if (!x)
 		return -ENOTCONN;
 	snprintf(dp, sizeof(dp), "/local/domain/%u", d->domid);
 	snprintf(vm, sizeof(vm), "/vm/%s", d->uuid);
+	if (adopt) {
+		char *old = NULL;
+
+		r = xsc_read(x, 0, dp, &old, &(size_t){ 0 });
+		free(old);
+		w.keep = r == 0;
+		r = r == -ENOENT ? 0 : r;
+	}
 	/* The home and what the guest writes are the domain's; facts set by
 	 * the toolstack (identity, memory targets, vCPUs) it may only read. */
-	r |= put(x, dp, "", NULL, &own, 1);
-	r |= put(x, dp, "name", d->cfg.name, ro, 2);
+	r |= put(&w, dp, "", NULL, &own, 1);
+	r |= put(&w, dp, "name", d->cfg.name, ro, 2);
 	snprintf(num, sizeof(num), "%u", d->domid);
-	r |= put(x, dp, "domid", num, ro, 2);
-	r |= put(x, dp, "vm", vm, ro, 2);
-	r |= put(x, dp, "memory", NULL, &own, 1);
+	r |= put(&w, dp, "domid", num, ro, 2);
+	r |= put(&w, dp, "vm", vm, ro, 2);
+	r |= put(&w, dp, "memory", NULL, &own, 1);
 	snprintf(num, sizeof(num), "%" PRIu64, d->mem_target >> 10);
-	r |= put(x, dp, "memory/target", num, ro, 2);
+	r |= put(&w, dp, "memory/target", num, ro, 2);
 	snprintf(num, sizeof(num), "%" PRIu64, d->cfg.maxmem >> 10);
-	r |= put(x, dp, "memory/static-max", num, ro, 2);
-	r |= put(x, dp, "control", NULL, &own, 1);
-	r |= put(x, dp, "control/shutdown", "", &own, 1);
-	r |= put(x, dp, "device", NULL, &own, 1);
-	r |= put(x, dp, "data", NULL, &own, 1);
-	r |= put(x, dp, "cpu", NULL, ro, 2);
+	r |= put(&w, dp, "memory/static-max", num, ro, 2);
+	r |= put(&w, dp, "control", NULL, &own, 1);
+	r |= put(&w, dp, "control/shutdown", shutdown_request(d), &own, 1);
+	r |= put(&w, dp, "device", NULL, &own, 1);
+	r |= put(&w, dp, "data", NULL, &own, 1);
+	r |= put(&w, dp, "cpu", NULL, ro, 2);
 	for (unsigned i = 0; i < d->cfg.vcpus; i++) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "cpu/%u/availability", i);
-		r |= put(x, dp, key, "online", ro, 2);
+		r |= put(&w, dp, key, "online", ro, 2);
 	}
-	r |= put(x, vm, "", NULL, ro, 2);
-	r |= put(x, vm, "uuid", d->uuid, ro, 2);
-	r |= put(x, vm, "name", d->cfg.name, ro, 2);
-	r |= hd_store_console(x, dp, d, ro);
+	r |= put(&w, vm, "", NULL, ro, 2);
+	r |= put(&w, vm, "uuid", d->uuid, ro, 2);
+	r |= put(&w, vm, "name", d->cfg.name, ro, 2);
+	r |= hd_store_console(&w, dp, d, ro);
+	if (w.keep && w.written)
+		hd_log((int)d->domid, "%u missing xenstore key%s written again", w.written,
+		       w.written == 1 ? "" : "s");
 	/* block: the disks, before INTRODUCE like the console */
 	if (!r)
 		hd_vbd_add_all(d);
@@ -187,6 +228,11 @@ int hd_store_domain(struct hd_dom *d)
 		return xs_result(r);
 	}
 	return 0;
+}
+
+int hd_store_domain(struct hd_dom *d)
+{
+	return store_domain(d, false);
 }
 
 void hd_store_forget(struct hd_dom *d)
@@ -352,7 +398,7 @@ static void schedule_rewatch(void)
 void hd_store_rebuild(void)
 {
 	for (struct hd_dom *d = hd.doms; d; d = d->next)
-		hd_store_domain(d);
+		store_domain(d, true);
 	/* robust: after the keys, so that the first events see them */
 	if (rewatch())
 		schedule_rewatch();

@@ -14,66 +14,26 @@
 
 #include "fake_hv.h"
 
-#define KEYS 48
 #define FE "/local/domain/5/device/vif/0"
 #define BE "/local/domain/0/backend/vif/5/0"
 
 static struct {
-	char path[KEYS][96];
-	char value[KEYS][96];
+	struct xb_store kv;
 	int in_tx;     /* writes seen inside the open transaction */
 	int tx_writes; /* writes of the last committed transaction */
 	char state_at_commit[8];
 } S;
 
-static int find(const char *path)
-{
-	for (int i = 0; i < KEYS; i++)
-		if (S.path[i][0] && !strcmp(S.path[i], path))
-			return i;
-	return -1;
-}
-
-static void set(const char *path, const char *value)
-{
-	int k = find(path);
-
-	for (int i = 0; k < 0 && i < KEYS; i++)
-		if (!S.path[i][0])
-			k = i;
-	cr_assert_geq(k, 0);
-	snprintf(S.path[k], sizeof(S.path[k]), "%s", path);
-	snprintf(S.value[k], sizeof(S.value[k]), "%s", value);
-}
-
-static const char *val(const char *path)
-{
-	int k = find(path);
-
-	return k < 0 ? NULL : S.value[k];
-}
-
 static void server(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p)
 {
-	const char *path = (const char *)p, *second = path + strlen(path) + 1;
-	char v[96];
-	int k;
-
 	switch (h->type) {
 	case XS_WRITE:
-		memcpy(v, second, h->len - (strlen(path) + 1));
-		v[h->len - (strlen(path) + 1)] = 0;
-		set(path, v);
+		xb_serve_write(f, &S.kv, h, p);
 		if (h->tx_id)
 			S.in_tx++;
-		put_msg(f, h->type, h->req_id, "OK", 3);
 		break;
 	case XS_READ:
-		if ((k = find(path)) < 0) {
-			put_msg(f, XS_ERROR, h->req_id, "ENOENT", 7);
-			break;
-		}
-		put_msg(f, h->type, h->req_id, S.value[k], (uint32_t)strlen(S.value[k]));
+		xb_serve_read(f, &S.kv, h, p);
 		break;
 	case XS_TRANSACTION_START:
 		S.in_tx = 0;
@@ -82,12 +42,11 @@ static void server(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p
 	case XS_TRANSACTION_END:
 		S.tx_writes = S.in_tx;
 		snprintf(S.state_at_commit, sizeof(S.state_at_commit), "%s",
-			 val(FE "/state") ? val(FE "/state") : "");
+			 xb_get(&S.kv, FE "/state") ? xb_get(&S.kv, FE "/state") : "");
 		put_msg(f, h->type, h->req_id, "OK", 3);
 		break;
 	case XS_WATCH:
-		put_msg(f, h->type, h->req_id, "OK", 3);
-		put_event(f, path, second);
+		xb_serve_watch(f, h, p);
 		break;
 	case XS_UNWATCH:
 		put_msg(f, h->type, h->req_id, "OK", 3);
@@ -133,7 +92,7 @@ static struct netfront nf;
 /* The backend writes its state; the event reaches the client's ring. */
 static void be_state(const char *st)
 {
-	set(BE "/state", st);
+	xb_set(&S.kv, BE "/state", st);
 	put_event(F, BE "/state", "net:0");
 	server_step(F);
 }
@@ -144,12 +103,9 @@ static void attach(void)
 
 	memset(&S, 0, sizeof(S));
 	pvabi_xb_attach(&f->intf, fake_notify, fake_wait, f);
-	set(FE "/backend", BE);
-	set(FE "/backend-id", "0");
-	set(FE "/state", "1");
-	set(FE "/mac", "00:16:3e:0a:Bc:ff");
-	set(BE "/state", "2");
-	set(BE "/feature-rx-copy", "1");
+	xb_store_pair(&S.kv, FE, BE);
+	xb_set(&S.kv, FE "/mac", "00:16:3e:0a:Bc:ff");
+	xb_set(&S.kv, BE "/feature-rx-copy", "1");
 }
 
 static void detach(void)
@@ -164,7 +120,7 @@ TestSuite(netfront_conn, .init = attach, .fini = detach);
 
 static unsigned long num(const char *path)
 {
-	const char *v = val(path);
+	const char *v = xb_get(&S.kv, path);
 
 	cr_assert_not_null(v, "%s missing", path);
 	return strtoul(v, NULL, 10);
@@ -200,10 +156,10 @@ Test(netfront_conn, handshake_keys_and_grants)
 	cr_assert_eq(hv.gfn[rxr], (uintptr_t)nf.rx_area >> 12);
 	cr_assert_eq(num(FE "/event-channel"), nf.port);
 	cr_assert_eq(bound, nf.port, "the glue prepared the port");
-	cr_assert_str_eq(val(FE "/request-rx-copy"), "1");
-	cr_assert_str_eq(val(FE "/feature-rx-notify"), "1");
-	cr_assert_str_eq(val(FE "/feature-no-csum-offload"), "1");
-	cr_assert_str_eq(val(FE "/state"), "4");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/request-rx-copy"), "1");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/feature-rx-notify"), "1");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/feature-no-csum-offload"), "1");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "4");
 	cr_assert_eq(S.tx_writes, 7, "six keys and the state in the transaction");
 	cr_assert_str_eq(S.state_at_commit, "4");
 	/* Nothing on the rings until the backend is Connected. */
@@ -225,14 +181,14 @@ Test(netfront_conn, handshake_keys_and_grants)
 
 Test(netfront_conn, waits_for_initwait)
 {
-	set(BE "/state", "1");
+	xb_set(&S.kv, BE "/state", "1");
 	cr_assert_eq(netfront_init(&nf, &os, FE), 0);
 	cr_assert_eq(nf.phase, NETFRONT_DOWN);
-	cr_assert_null(val(FE "/tx-ring-ref"));
+	cr_assert_null(xb_get(&S.kv, FE "/tx-ring-ref"));
 	cr_assert_eq(netfront_send(&nf, "0123456789abcdef", 16), -XEN_ENXIO);
 	be_state("2");
 	cr_assert_eq(netfront_check(&nf), NETFRONT_PUBLISHED);
-	cr_assert_str_eq(val(FE "/state"), "4");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "4");
 }
 
 /* Connected, then the backend restarts (InitWait again): fresh rings,
@@ -259,7 +215,7 @@ Test(netfront_conn, backend_restart_reconnects_with_fresh_rings)
 	cr_assert_not(hv.granted[old_tx]);
 	cr_assert_not(hv.granted[old_rx]);
 	cr_assert_eq(hv.open_ports, 1);
-	cr_assert_str_eq(val(FE "/state"), "4");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "4");
 	cr_assert_eq(nf.tx_nfree, NETFRONT_TX_BUFS, "frames in flight are dropped");
 	cr_assert_eq(((struct netif_tx_sring *)nf.tx_area)->hdr.req_prod, 0);
 	/* Buffer pages stay granted across the reconnection. */
@@ -276,7 +232,7 @@ Test(netfront_conn, backend_closing_waits_for_it_to_come_back)
 	cr_assert_eq(netfront_check(&nf), NETFRONT_CONNECTED);
 	be_state("6");
 	cr_assert_eq(netfront_check(&nf), NETFRONT_DOWN);
-	cr_assert_str_eq(val(FE "/state"), "1");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "1");
 	cr_assert_eq(hv.open_ports, 0);
 	cr_assert_eq(nf.port, 0);
 	cr_assert_eq(netfront_poll(&nf, NULL, NULL, 64), -XEN_EIO, "no rings meanwhile");
@@ -317,7 +273,7 @@ Test(netfront_conn, refusals)
 	    "0:16:3e:0a:bc:ff0"};
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		set(FE "/mac", bad[i]);
+		xb_set(&S.kv, FE "/mac", bad[i]);
 		cr_assert_eq(netfront_init(&nf, &os, FE), -XEN_EINVAL, "mac '%s'", bad[i]);
 		cr_assert_eq(pvabi_xenbus_unwatch(BE "/state", "net:0"), 0);
 	}
@@ -327,7 +283,7 @@ Test(netfront_conn, refusals)
 
 Test(netfront_conn, backend_without_rx_copy_is_refused)
 {
-	set(BE "/feature-rx-copy", "0");
+	xb_set(&S.kv, BE "/feature-rx-copy", "0");
 	cr_assert_eq(netfront_init(&nf, &os, FE), -XEN_EOPNOTSUPP);
 	cr_assert_eq(hv.open_ports, 0, "nothing left offered");
 }

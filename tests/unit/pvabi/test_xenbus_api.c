@@ -6,11 +6,8 @@
 
 #include <pvabi.h>
 
-#define KEYS 16
-
 struct store {
-	char path[KEYS][64];
-	char value[KEYS][64];
+	struct xb_store kv;
 	int conflict;	   /* the next commit gets EAGAIN */
 	int event_first;   /* WATCH: the event before the reply */
 	char extra[2][64]; /* events sent ahead of the next READ reply */
@@ -27,39 +24,20 @@ static void error(struct fake *f, const struct xsd_sockmsg *h, const char *name)
 	put_msg(f, XS_ERROR, h->req_id, name, (uint32_t)strlen(name) + 1);
 }
 
-static int find(const char *path)
-{
-	for (int i = 0; i < KEYS; i++)
-		if (S.path[i][0] && !strcmp(S.path[i], path))
-			return i;
-	return -1;
-}
-
 static void store_server(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p)
 {
 	const char *path = (const char *)p;
 	const char *second = path + strlen(path) + 1;
-	int k;
 
 	switch (h->type) {
 	case XS_WRITE:
-		k = find(path);
-		for (int i = 0; k < 0 && i < KEYS; i++)
-			if (!S.path[i][0])
-				k = i;
-		cr_assert_geq(k, 0);
-		strcpy(S.path[k], path);
-		memcpy(S.value[k], second, h->len - (strlen(path) + 1));
-		S.value[k][h->len - (strlen(path) + 1)] = 0;
-		reply(f, h, "OK", 3);
+		xb_serve_write(f, &S.kv, h, p);
 		break;
 	case XS_READ:
 		for (int i = 0; i < S.nextra; i++)
 			put_event(f, S.extra[i], "t1");
 		S.nextra = 0;
-		if ((k = find(path)) < 0)
-			return error(f, h, "ENOENT");
-		reply(f, h, S.value[k], strlen(S.value[k]));
+		xb_serve_read(f, &S.kv, h, p);
 		break;
 	case XS_DIRECTORY:
 		reply(f, h, "a\0bb\0", 5);

@@ -9,66 +9,28 @@
 
 #include <pvabi.h>
 
-#define KEYS 32
 #define FE "/local/domain/5/device/vbd/51712"
 #define BE "/local/domain/0/backend/vbd/5/51712"
 
 static struct {
-	char path[KEYS][96];
-	char value[KEYS][96];
+	struct xb_store kv;
 	int conflicts;      /* commits left to refuse with EAGAIN */
 	int starts, writes; /* transaction starts, writes seen */
 	int change_in;      /* server steps until the backend state changes */
 	const char *change_to;
 } S;
 
-static int find(const char *path)
-{
-	for (int i = 0; i < KEYS; i++)
-		if (S.path[i][0] && !strcmp(S.path[i], path))
-			return i;
-	return -1;
-}
-
-static void set(const char *path, const char *value)
-{
-	int k = find(path);
-
-	for (int i = 0; k < 0 && i < KEYS; i++)
-		if (!S.path[i][0])
-			k = i;
-	cr_assert_geq(k, 0);
-	strcpy(S.path[k], path);
-	strcpy(S.value[k], value);
-}
-
-static const char *val(const char *path)
-{
-	int k = find(path);
-
-	return k < 0 ? NULL : S.value[k];
-}
-
 static void server(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p)
 {
-	const char *path = (const char *)p, *second = path + strlen(path) + 1;
-	char v[96];
-	int k;
+	const char *path = (const char *)p;
 
 	switch (h->type) {
 	case XS_WRITE:
-		memcpy(v, second, h->len - (strlen(path) + 1));
-		v[h->len - (strlen(path) + 1)] = 0;
-		set(path, v);
+		xb_serve_write(f, &S.kv, h, p);
 		S.writes++;
-		put_msg(f, h->type, h->req_id, "OK", 3);
 		break;
 	case XS_READ:
-		if ((k = find(path)) < 0) {
-			put_msg(f, XS_ERROR, h->req_id, "ENOENT", 7);
-			break;
-		}
-		put_msg(f, h->type, h->req_id, S.value[k], (uint32_t)strlen(S.value[k]));
+		xb_serve_read(f, &S.kv, h, p);
 		break;
 	case XS_TRANSACTION_START:
 		S.starts++;
@@ -83,8 +45,7 @@ static void server(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p
 		put_msg(f, h->type, h->req_id, "OK", 3);
 		break;
 	case XS_WATCH:
-		put_msg(f, h->type, h->req_id, "OK", 3);
-		put_event(f, path, second);
+		xb_serve_watch(f, h, p);
 		break;
 	default:
 		put_msg(f, XS_ERROR, h->req_id, "ENOSYS", 7);
@@ -97,7 +58,7 @@ static void wait_step(void *ctx)
 	struct fake *f = ctx;
 
 	if (S.change_in && !--S.change_in) {
-		set(BE "/state", S.change_to);
+		xb_set(&S.kv, BE "/state", S.change_to);
 		put_event(f, BE "/state", "blk");
 	}
 	server_step(f);
@@ -109,10 +70,7 @@ static void attach(void)
 
 	memset(&S, 0, sizeof(S));
 	pvabi_xb_attach(&f->intf, fake_notify, wait_step, f);
-	set(FE "/backend", BE);
-	set(FE "/backend-id", "0");
-	set(FE "/state", "1");
-	set(BE "/state", "2");
+	xb_store_pair(&S.kv, FE, BE);
 }
 
 TestSuite(xenbus_front, .init = attach, .fini = fake_fini);
@@ -121,11 +79,11 @@ Test(xenbus_front, init_reads_links_and_watches_backend_state)
 {
 	struct pvabi_xenbus_front f;
 
-	set(FE "/state", "6"); /* left over: init must say Initialising */
+	xb_set(&S.kv, FE "/state", "6"); /* left over: init must say Initialising */
 	cr_assert_eq(pvabi_xenbus_front_init(&f, FE, "blk"), 0);
 	cr_assert_str_eq(f.backend, BE);
 	cr_assert_eq(f.backend_id, 0);
-	cr_assert_str_eq(val(FE "/state"), "1");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "1");
 	cr_assert_eq(f.state, XenbusStateInitialising);
 	cr_assert_eq(f.be_state, XenbusStateInitWait);
 	cr_assert_eq(pvabi_xenbus_front_wait(&f, 1u << XenbusStateInitWait), XenbusStateInitWait);
@@ -135,12 +93,12 @@ Test(xenbus_front, malformed_links_are_refused)
 {
 	struct pvabi_xenbus_front f;
 
-	set(FE "/backend-id", "0x1");
+	xb_set(&S.kv, FE "/backend-id", "0x1");
 	cr_assert_eq(pvabi_xenbus_front_init(&f, FE, "blk"), -XEN_EINVAL);
-	set(FE "/backend-id", "65535"); /* a reserved domid */
+	xb_set(&S.kv, FE "/backend-id", "65535"); /* a reserved domid */
 	cr_assert_eq(pvabi_xenbus_front_init(&f, FE, "blk"), -XEN_EINVAL);
-	set(FE "/backend-id", "0");
-	set(FE "/backend", "local/domain/0/backend"); /* relative */
+	xb_set(&S.kv, FE "/backend-id", "0");
+	xb_set(&S.kv, FE "/backend", "local/domain/0/backend"); /* relative */
 	cr_assert_eq(pvabi_xenbus_front_init(&f, FE, "blk"), -XEN_EINVAL);
 	cr_assert_eq(pvabi_xenbus_front_init(&f, FE "/nope", "blk"), -XEN_ENOENT);
 }
@@ -159,9 +117,9 @@ Test(xenbus_front, wait_follows_backend_events)
 	S.change_to = "4x";
 	cr_assert_eq(pvabi_xenbus_front_wait(&f, 1u << XenbusStateUnknown), XenbusStateUnknown);
 	cr_assert_eq(pvabi_xenbus_front_be_num(&f, "state", 99), 99);
-	set(BE "/sectors", "18446744073709551615");
+	xb_set(&S.kv, BE "/sectors", "18446744073709551615");
 	cr_assert_eq(pvabi_xenbus_front_be_num(&f, "sectors", 0), UINT64_MAX);
-	set(BE "/sectors", "18446744073709551616"); /* overflows: refused */
+	xb_set(&S.kv, BE "/sectors", "18446744073709551616"); /* overflows: refused */
 	cr_assert_eq(pvabi_xenbus_front_be_num(&f, "sectors", 7), 7);
 }
 
@@ -182,7 +140,7 @@ Test(xenbus_front, publish_redoes_the_transaction_on_eagain)
 	cr_assert_eq(pvabi_xenbus_front_publish(&f, keys, &calls), 0);
 	cr_assert_eq(calls, 3);
 	cr_assert_eq(S.starts, 3);
-	cr_assert_str_eq(val(FE "/ring-ref"), "4096");
-	cr_assert_str_eq(val(FE "/state"), "3");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/ring-ref"), "4096");
+	cr_assert_str_eq(xb_get(&S.kv, FE "/state"), "3");
 	cr_assert_eq(f.state, XenbusStateInitialised);
 }

@@ -1,9 +1,12 @@
 /* xb_fake.h: a fake xenstore server for the pvabi xenbus unit tests: it
- * runs one step each time the client waits, on an in-memory ring page. */
+ * runs one step each time the client waits, on an in-memory ring page;
+ * plus a small node store and the READ/WRITE/WATCH answers the servers
+ * of these tests share. */
 #ifndef XB_FAKE_H
 #define XB_FAKE_H
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +110,94 @@ static inline void fake_notify(void *ctx)
 static inline void echo(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p)
 {
 	put_msg(f, h->type, h->req_id, p, h->len);
+}
+
+/* A small node store (path -> value) for the servers that need one. */
+#define XB_KEYS 48
+struct xb_store {
+	char path[XB_KEYS][96];
+	char value[XB_KEYS][96];
+};
+
+static inline int xb_find(const struct xb_store *s, const char *path)
+{
+	for (int i = 0; i < XB_KEYS; i++)
+		if (s->path[i][0] && !strcmp(s->path[i], path))
+			return i;
+	return -1;
+}
+
+/* The node's value, NULL if there is none. */
+static inline const char *xb_get(const struct xb_store *s, const char *path)
+{
+	int k = xb_find(s, path);
+
+	return k < 0 ? NULL : s->value[k];
+}
+
+static inline void xb_set(struct xb_store *s, const char *path, const char *value)
+{
+	int k = xb_find(s, path);
+
+	for (int i = 0; k < 0 && i < XB_KEYS; i++)
+		if (!s->path[i][0])
+			k = i;
+	cr_assert_geq(k, 0, "the fake store is full");
+	cr_assert_lt(strlen(path), sizeof(s->path[k]));
+	cr_assert_lt(strlen(value), sizeof(s->value[k]));
+	strcpy(s->path[k], path);
+	strcpy(s->value[k], value);
+}
+
+/* Stores an XS_WRITE (payload: path, NUL, value) and replies OK. */
+static inline void xb_serve_write(struct fake *f, struct xb_store *s, const struct xsd_sockmsg *h,
+				  const uint8_t *p)
+{
+	size_t pl = strlen((const char *)p) + 1;
+	char v[96];
+
+	cr_assert_lt(h->len - pl, sizeof(v));
+	memcpy(v, p + pl, h->len - pl);
+	v[h->len - pl] = 0;
+	xb_set(s, (const char *)p, v);
+	put_msg(f, h->type, h->req_id, "OK", 3);
+}
+
+/* Replies to an XS_READ from the store (ENOENT if there is no node). */
+static inline void xb_serve_read(struct fake *f, const struct xb_store *s,
+				 const struct xsd_sockmsg *h, const uint8_t *p)
+{
+	const char *v = xb_get(s, (const char *)p);
+
+	if (!v)
+		put_msg(f, XS_ERROR, h->req_id, "ENOENT", 7);
+	else
+		put_msg(f, h->type, h->req_id, v, (uint32_t)strlen(v));
+}
+
+/* A frontend directory fe linked to the backend be in dom0, the frontend
+ * Initialising (1) and the backend in InitWait (2). */
+static inline void xb_store_pair(struct xb_store *s, const char *fe, const char *be)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "%s/backend", fe);
+	xb_set(s, p, be);
+	snprintf(p, sizeof(p), "%s/backend-id", fe);
+	xb_set(s, p, "0");
+	snprintf(p, sizeof(p), "%s/state", fe);
+	xb_set(s, p, "1");
+	snprintf(p, sizeof(p), "%s/state", be);
+	xb_set(s, p, "2");
+}
+
+/* Replies OK to an XS_WATCH and fires it at once, as xenstored does. */
+static inline void xb_serve_watch(struct fake *f, const struct xsd_sockmsg *h, const uint8_t *p)
+{
+	const char *path = (const char *)p;
+
+	put_msg(f, h->type, h->req_id, "OK", 3);
+	put_event(f, path, path + strlen(path) + 1);
 }
 
 static inline struct fake *fake_new(handler_fn fn, uint32_t start_idx)
