@@ -31,8 +31,8 @@ static void stop(void)
 
 TestSuite(blkback_recovery, .init = start, .fini = stop, .timeout = 150);
 
-/* The workload: 3 passes of 6 MiB writes then a verify of the last. With
- * a pause, the device is connected first (a one-sector read) and the
+/* The workload: 3 passes of 6 MiB writes then a verify of the last. The
+ * device is connected first (a one-sector read) and the
  * guest sleeps pause_ms before writing, so the test can act in between. */
 static uint32_t boot_paused(const char *img, unsigned pause_ms)
 {
@@ -45,11 +45,6 @@ static uint32_t boot_paused(const char *img, unsigned pause_ms)
 		 "blk-write 43 0 12288; blk-verify 43 0 12288; blk-info",
 		 BFX_XVDA, pre);
 	return bfx_domain(hv, xs, "nido", MEM, cmd, BFX_XVDA, img, false, true);
-}
-
-static uint32_t boot(const char *img)
-{
-	return boot_paused(img, 0);
 }
 
 static void check(uint32_t d, const char *img, int want_reconnect)
@@ -92,14 +87,21 @@ Test(blkback_recovery, sigkill_during_writes)
 Test(blkback_recovery, two_crashes_in_a_row)
 {
 	const char *img = bfx_image("disk.img", IMG_BYTES);
-	uint32_t d = boot(img);
+	uint32_t d = boot_paused(img, 500);
 
-	cr_assert(dfx_console_wait(d, "blk: connected", 30000), "%s", dfx_console(d));
+	cr_assert(dfx_console_wait(d, "blk: connected", 30000), "%s\n%s", dfx_console(d),
+		  bfx_blkback_log());
+	/* As above, independent of the guest's speed: the first backend is
+	 * stopped before the writes start and dies with them queued; the
+	 * second dies while taking the device over. */
+	cr_assert_eq(kill(bfx_blkback_pid(), SIGSTOP), 0);
+	usleep(700000);
 	for (int i = 0; i < 2; i++) {
-		usleep(100000);
 		bfx_blkback_kill();
 		usleep(50000);
 		bfx_blkback_start();
+		cr_assert(bfx_blkback_log_wait("taking over a connected frontend", 5000), "%s",
+			  bfx_blkback_log());
 	}
 	check(d, img, 1);
 }
@@ -107,10 +109,14 @@ Test(blkback_recovery, two_crashes_in_a_row)
 Test(blkback_recovery, sigterm_restart_drains)
 {
 	const char *img = bfx_image("disk.img", IMG_BYTES);
-	uint32_t d = boot(img);
+	uint32_t d = boot_paused(img, 500);
 
-	cr_assert(dfx_console_wait(d, "blk: connected", 30000), "%s", dfx_console(d));
-	usleep(100000);
+	cr_assert(dfx_console_wait(d, "blk: connected", 30000), "%s\n%s", dfx_console(d),
+		  bfx_blkback_log());
+	/* writes queued while the backend is stopped; then a clean stop */
+	cr_assert_eq(kill(bfx_blkback_pid(), SIGSTOP), 0);
+	usleep(700000);
+	cr_assert_eq(kill(bfx_blkback_pid(), SIGCONT), 0);
 	cr_assert_eq(bfx_blkback_stop(), 0, "%s", bfx_blkback_log());
 	bfx_blkback_start();
 	check(d, img, 1);
